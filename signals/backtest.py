@@ -1,0 +1,109 @@
+"""The backtest: score a history panel, then walk the rules over its days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from signals.config import DEFAULT_CONFIG, EngineConfig
+from signals.engine import ScoredHistory, score_history
+from signals.indicators import indicator_names
+from signals.levels import Level
+from signals.rules import Rule, RuleBook, RuleState, Transition
+
+
+def known_indicator(name: str, cfg: EngineConfig = DEFAULT_CONFIG) -> bool:
+    """Whether a rule may refer to ``name``: the score, a component or a series indicator."""
+    if name == "score":
+        return True
+    if name.startswith("component."):
+        return name.removeprefix("component.") in dict(cfg.weights)
+    for series in cfg.scored_series:
+        for suffix in indicator_names(series, cfg.windows):
+            if name == (f"{series}.{suffix}" if suffix else series):
+                return True
+    return False
+
+
+def rule_instant(day: dt.date) -> dt.datetime:
+    """The clock a backtest day is evaluated at: midnight UTC of that market date."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def indicator_array(history: ScoredHistory, name: str) -> np.ndarray:
+    if name == "score":
+        return history.score
+    if name.startswith("component."):
+        return history.components[name.removeprefix("component.")]
+    return history.inputs.get(name, np.full(len(history), np.nan))
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestAlert:
+    date: dt.date
+    rule: str
+    state: str
+    level: Level
+    value: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.date.isoformat(),
+            "rule": self.rule,
+            "state": self.state,
+            "level": self.level.label,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    history: ScoredHistory
+    first: int  # index of the first reported day (earlier rows are warm-up)
+    alerts: tuple[BacktestAlert, ...]
+    states: dict[str, RuleState]
+
+    @property
+    def days(self) -> range:
+        return range(self.first, len(self.history))
+
+
+def walk_rules(
+    history: ScoredHistory, rules: Sequence[Rule], first: int = 0, book: RuleBook | None = None
+) -> tuple[list[tuple[int, Transition]], RuleBook]:
+    """Evaluate every rule on every day from ``first``: the same RuleBook the live path uses."""
+    book = book or RuleBook(rules)
+    columns = {name: indicator_array(history, name).tolist() for name in book.indicators}
+    out: list[tuple[int, Transition]] = []
+    for i in range(first, len(history)):
+        values = {k: v[i] for k, v in columns.items() if not math.isnan(v[i])}
+        for t in book.evaluate(values, rule_instant(history.date(i))):
+            out.append((i, t))
+    return out, book
+
+
+def run_backtest(
+    panel: pd.DataFrame,
+    rules: Sequence[Rule],
+    cfg: EngineConfig = DEFAULT_CONFIG,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> BacktestResult:
+    """Score the panel up to ``end`` (earlier rows warm the windows); report from ``start``."""
+    if end is not None:
+        panel = panel.loc[: pd.Timestamp(end)]
+    history = score_history(panel, cfg)
+    first = 0
+    if start is not None:
+        first = int(np.searchsorted(history.dates, np.datetime64(start, "D")))
+    transitions, book = walk_rules(history, rules, first)
+    alerts = tuple(
+        BacktestAlert(history.date(i), t.rule.name, t.kind.value, t.rule.level, t.value)
+        for i, t in transitions
+    )
+    return BacktestResult(history, first, alerts, dict(book.states))

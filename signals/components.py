@@ -1,0 +1,150 @@
+"""Component scores (0–100) from fresh indicator arrays.
+
+Each function works element-wise on equal-length arrays, so one date (the live
+path, arrays of length 1) and fifty years (the backtest) run the same
+operations in the same order and agree exactly. NaN means "not available".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from signals.config import EngineConfig, MoveRamps, Ramp
+
+FloatArray = np.ndarray
+Inputs = Mapping[str, FloatArray]
+
+
+def ramp(x: FloatArray, r: Ramp) -> FloatArray:
+    """0 at ``r.start``, 100 at ``r.full``, linear between, clipped; NaN stays NaN."""
+    out: FloatArray = np.clip((x - r.start) / (r.full - r.start), 0.0, 1.0) * 100.0
+    return out
+
+
+def _move(chg: FloatArray, z: FloatArray, ramps: MoveRamps) -> FloatArray:
+    """Half size, half surprise; size alone while the z-score window fills."""
+    by_size = ramp(chg, ramps.change)
+    out: FloatArray = np.where(np.isnan(z), by_size, 0.5 * by_size + 0.5 * ramp(z, ramps.zscore))
+    return out
+
+
+def _get(inputs: Inputs, key: str, n: int) -> FloatArray:
+    value = inputs.get(key)
+    return value if value is not None else np.full(n, np.nan)
+
+
+def jgb_superlong(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    scores = [
+        _move(_get(inputs, f"{t}.chg_5d_bp", n), _get(inputs, f"{t}.z_5d", n), cfg.superlong)
+        for t in cfg.superlong_tenors
+    ]
+    out = scores[0]
+    for s in scores[1:]:
+        out = np.fmax(out, s)
+    return out
+
+
+def jgb_10y(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    return _move(_get(inputs, "jgb.10y.chg_5d_bp", n), _get(inputs, "jgb.10y.z_5d", n), cfg.jgb_10y)
+
+
+def yen_squeeze(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    chg = _get(inputs, "usdjpy.chg_5d_pct", n)
+    z = _get(inputs, "usdjpy.z_5d", n)
+    move = ramp(chg, cfg.yen_change)
+    move = np.where(np.isnan(z), move, 0.5 * move + 0.5 * ramp(z, cfg.yen_zscore))
+    drawdown = ramp(_get(inputs, "usdjpy.drawdown_30d", n), cfg.yen_drawdown)
+    out: FloatArray = np.fmax(move, drawdown)
+    out[np.isnan(chg)] = np.nan
+    return out
+
+
+def rate_gap(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    out: FloatArray = ramp(_get(inputs, "spread.us_jp_10y.chg_20d_bp", n), cfg.rate_gap)
+    return out
+
+
+def crypto_liquidation(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    chg = _get(inputs, "btc.chg_5d_pct", n)
+    out: FloatArray = np.fmax(
+        ramp(chg, cfg.btc_change), ramp(_get(inputs, "btc.drawdown_30d", n), cfg.btc_drawdown)
+    )
+    out[np.isnan(chg)] = np.nan
+    return out
+
+
+def comovement_parts(inputs: Inputs, cfg: EngineConfig, n: int) -> tuple[FloatArray, ...]:
+    """Each market's move on 0..1: yen up, BTC down, JGB yields up (largest tenor)."""
+    jgb = _get(inputs, "jgb.10y.chg_5d_bp", n)
+    for t in cfg.superlong_tenors:
+        jgb = np.fmax(jgb, _get(inputs, f"{t}.chg_5d_bp", n))
+    return (
+        ramp(_get(inputs, "usdjpy.chg_5d_pct", n), cfg.co_yen) / 100.0,
+        ramp(_get(inputs, "btc.chg_5d_pct", n), cfg.co_btc) / 100.0,
+        ramp(jgb, cfg.co_jgb) / 100.0,
+    )
+
+
+def comovement(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    """The second-strongest of the three moves: one market alone scores 0."""
+    parts = np.vstack(comovement_parts(inputs, cfg, n))
+    available = (~np.isnan(parts)).sum(axis=0)
+    ordered = np.sort(np.where(np.isnan(parts), -np.inf, parts), axis=0)
+    out = ordered[1] * 100.0
+    return np.where(available >= 2, out, np.nan)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    name: str
+    label: str
+    series: tuple[str, ...]  # what it reads; for staleness reporting
+    score: Callable[[Inputs, EngineConfig, int], FloatArray]
+
+
+def component_specs(cfg: EngineConfig) -> tuple[ComponentSpec, ...]:
+    specs = (
+        ComponentSpec("jgb_superlong", "JGB super-long", cfg.superlong_tenors, jgb_superlong),
+        ComponentSpec("jgb_10y", "JGB 10y", ("jgb.10y",), jgb_10y),
+        ComponentSpec("yen_squeeze", "Yen squeeze", ("usdjpy",), yen_squeeze),
+        ComponentSpec("rate_gap", "US–JP rate gap", ("spread.us_jp_10y",), rate_gap),
+        ComponentSpec("crypto_liquidation", "Crypto liquidation", ("btc",), crypto_liquidation),
+        ComponentSpec(
+            "comovement",
+            "Cross-asset co-movement",
+            ("usdjpy", "btc", "jgb.10y", *cfg.superlong_tenors),
+            comovement,
+        ),
+    )
+    configured = {name for name, _ in cfg.weights}
+    return tuple(s for s in specs if s.name in configured)
+
+
+def composite(
+    scores: Mapping[str, FloatArray], cfg: EngineConfig, n: int
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    """Weighted root-mean-square of the available components, and effective weights.
+
+    Weights are renormalised over the available components, down to
+    ``cfg.min_coverage`` of the total (see EngineConfig).
+
+    RMS rather than a plain mean so that one market in a genuine crisis is not
+    averaged away by five calm ones, while a single component still cannot
+    reach ``severe`` on its own.
+    """
+    total_w = np.zeros(n)
+    acc = np.zeros(n)
+    for name, base in cfg.weights:
+        s = scores[name]
+        ok = ~np.isnan(s)
+        total_w = total_w + np.where(ok, base, 0.0)
+        acc = acc + np.where(ok, base * s * s, 0.0)
+    denom = np.fmax(total_w, cfg.min_coverage)
+    score = np.where(total_w > 0.0, np.sqrt(acc / denom), np.nan)
+    effective = {
+        name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
+    }
+    return score, effective

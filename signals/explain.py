@@ -1,0 +1,195 @@
+"""Turn one row of aligned arrays into an explainable Snapshot with plain reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from signals.components import ComponentSpec, comovement_parts, component_specs
+from signals.config import EngineConfig
+from signals.levels import Level, level_for
+from signals.snapshot import ComponentScore, Snapshot
+
+FloatArray = np.ndarray
+
+_TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
+
+
+def _bp(v: float) -> str:
+    return f"{v:+.0f} bp"
+
+
+def _pct(v: float) -> str:
+    return f"{v:+.1f}%"
+
+
+def _sigma(v: float) -> str:
+    return f"{v:+.1f}σ"
+
+
+def _val(inputs: Mapping[str, FloatArray], key: str, i: int) -> float | None:
+    arr = inputs.get(key)
+    if arr is None:
+        return None
+    v = float(arr[i])
+    return None if math.isnan(v) else v
+
+
+def _move_text(
+    name: str, inputs: Mapping[str, FloatArray], series: str, i: int, cfg: EngineConfig
+) -> str:
+    chg = _val(inputs, f"{series}.chg_5d_bp", i)
+    z = _val(inputs, f"{series}.z_5d", i)
+    level = _val(inputs, series, i)
+    text = f"{_TENOR_LABEL.get(series, series)} JGB {_bp(chg or 0.0)} in 5 days"
+    if z is not None:
+        text += f" ({_sigma(z)})"
+    if level is not None:
+        text += f", now {level:.3f}%"
+    return text
+
+
+def _superlong_driver(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+    best, best_chg = cfg.superlong_tenors[-1], -math.inf
+    for tenor in cfg.superlong_tenors:
+        chg = _val(inputs, f"{tenor}.chg_5d_bp", i)
+        if chg is not None and chg > best_chg:
+            best, best_chg = tenor, chg
+    return best
+
+
+def _reason(
+    spec: ComponentSpec, inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig
+) -> str:
+    def v(key: str) -> float | None:
+        return _val(inputs, key, i)
+
+    if spec.name == "jgb_superlong":
+        return _move_text(spec.name, inputs, _superlong_driver(inputs, i, cfg), i, cfg)
+    if spec.name == "jgb_10y":
+        return _move_text(spec.name, inputs, "jgb.10y", i, cfg)
+    if spec.name == "yen_squeeze":
+        text = f"USD/JPY {_pct(v('usdjpy.chg_5d_pct') or 0.0)} in 5 days"
+        if (z := v("usdjpy.z_5d")) is not None:
+            text += f" ({_sigma(z)})"
+        if (dd := v("usdjpy.drawdown_30d")) is not None:
+            text += f", {abs(dd):.1f}% below its 30-day high"
+        if (lvl := v("usdjpy")) is not None:
+            text += f", at {lvl:.2f}"
+        return text
+    if spec.name == "rate_gap":
+        text = f"US–JP 10y gap {_bp(v('spread.us_jp_10y.chg_20d_bp') or 0.0)} in 20 days"
+        if (lvl := v("spread.us_jp_10y")) is not None:
+            text += f", now {lvl:.2f} pp"
+        return text
+    if spec.name == "crypto_liquidation":
+        text = f"BTC {_pct(v('btc.chg_5d_pct') or 0.0)} in 5 days"
+        if (dd := v("btc.drawdown_30d")) is not None:
+            text += f", {abs(dd):.1f}% below its 30-day high"
+        if (lvl := v("btc")) is not None:
+            text += f", at ${lvl:,.0f}"
+        return text
+    # comovement
+    parts = [
+        float(p[0]) for p in comovement_parts({k: a[i : i + 1] for k, a in inputs.items()}, cfg, 1)
+    ]
+    names = ("yen up", "BTC down", "JGB yields up")
+    moving = [
+        f"{n} ({p:.0%} of full)"
+        for n, p in zip(names, parts, strict=True)
+        if not math.isnan(p) and p > 0
+    ]
+    if len(moving) >= 2:
+        return f"{len(moving)} of 3 markets moving together: " + ", ".join(moving)
+    return "markets not moving together" + (f" (only {moving[0]})" if moving else "")
+
+
+def _values(spec: ComponentSpec, inputs: Mapping[str, FloatArray], i: int) -> dict[str, float]:
+    """The fresh raw indicator values of the series a component reads."""
+    out: dict[str, float] = {}
+    for series in spec.series:
+        prefix = series + "."
+        for key, arr in inputs.items():
+            if key == series or key.startswith(prefix):
+                value = float(arr[i])
+                if not math.isnan(value):
+                    out[key] = value
+    return out
+
+
+def _unavailable_reason(
+    spec: ComponentSpec,
+    data_dates: Mapping[str, np.ndarray],
+    stale: Mapping[str, np.ndarray],
+    i: int,
+    as_of: dt.date,
+) -> str:
+    stale_series = [s for s in spec.series if s in stale and bool(stale[s][i])]
+    if stale_series:
+        s = stale_series[0]
+        last = pd.Timestamp(data_dates[s][i]).date()
+        return f"stale: {s} last seen {last.isoformat()} ({(as_of - last).days} days old); dropped"
+    missing = [s for s in spec.series if s not in data_dates or np.isnat(data_dates[s][i])]
+    return f"no data for {', '.join(missing) or ', '.join(spec.series)}; dropped"
+
+
+def build_snapshot(
+    *,
+    as_of: dt.date,
+    i: int,
+    inputs: Mapping[str, FloatArray],
+    components: Mapping[str, FloatArray],
+    weights: Mapping[str, FloatArray],
+    score: FloatArray,
+    data_dates: Mapping[str, np.ndarray],
+    stale: Mapping[str, np.ndarray],
+    cfg: EngineConfig,
+) -> Snapshot:
+    comps: list[ComponentScore] = []
+    indicators: dict[str, float] = {}
+    for spec in component_specs(cfg):
+        raw = float(components[spec.name][i])
+        available = not math.isnan(raw)
+        dates = [
+            pd.Timestamp(data_dates[s][i]).date()
+            for s in spec.series
+            if s in data_dates and not np.isnat(data_dates[s][i])
+        ]
+        is_stale = any(bool(stale[s][i]) for s in spec.series if s in stale)
+        comps.append(
+            ComponentScore(
+                name=spec.name,
+                label=spec.label,
+                score=raw if available else None,
+                weight=float(weights[spec.name][i]) if available else 0.0,
+                base_weight=cfg.weight(spec.name),
+                available=available,
+                stale=is_stale,
+                values=_values(spec, inputs, i),
+                data_date=max(dates) if dates else None,
+                reason=_reason(spec, inputs, i, cfg)
+                if available
+                else _unavailable_reason(spec, data_dates, stale, i, as_of),
+            )
+        )
+        if available:
+            indicators[f"component.{spec.name}"] = raw
+    for key, arr in inputs.items():
+        value = float(arr[i])
+        if not math.isnan(value):
+            indicators[key] = value
+    total = float(score[i])
+    has_score = not math.isnan(total)
+    if has_score:
+        indicators["score"] = total
+    return Snapshot(
+        as_of=as_of,
+        score=total if has_score else None,
+        level=level_for(total) if has_score else Level.LOW,
+        components=tuple(comps),
+        indicators=indicators,
+    )

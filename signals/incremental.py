@@ -1,0 +1,111 @@
+"""The live path: fold one observation at a time into the same score.
+
+It keeps only ``Windows.lookback`` observations per series and recomputes that
+series' indicators with the very functions the backtest uses, then scores the
+date with the same ``evaluate`` on length-1 arrays, so live and backtest agree
+exactly (a hypothesis test checks it on random slices of real history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from signals.config import DEFAULT_CONFIG, EngineConfig
+from signals.engine import SPREAD, evaluate
+from signals.explain import build_snapshot
+from signals.indicators import compute_indicators, indicator_key
+from signals.snapshot import Snapshot
+
+
+class OutOfOrderError(ValueError):
+    """An observation older than the newest one already folded in for its series."""
+
+
+@dataclass
+class _SeriesState:
+    dates: deque[dt.date]
+    values: deque[float]
+    latest: dict[str, float] = field(default_factory=dict)
+
+
+class IncrementalEngine:
+    """Stateful scorer for the live pipeline; pure apart from its own memory."""
+
+    def __init__(self, config: EngineConfig = DEFAULT_CONFIG) -> None:
+        self.config = config
+        self._scored = frozenset(config.scored_series)
+        self._state: dict[str, _SeriesState] = {}
+
+    def last_date(self, series: str) -> dt.date | None:
+        st = self._state.get(series)
+        return st.dates[-1] if st and st.dates else None
+
+    def observe(self, series: str, date: dt.date, value: float) -> None:
+        """Fold in one observation; the same date again replaces it (a correction)."""
+        if series not in self._scored:
+            return
+        if not np.isfinite(value):
+            raise ValueError(f"{series} {date}: value {value!r} is not finite")
+        lookback = self.config.windows.lookback
+        st = self._state.setdefault(
+            series, _SeriesState(deque(maxlen=lookback), deque(maxlen=lookback))
+        )
+        if st.dates and date < st.dates[-1]:
+            raise OutOfOrderError(f"{series}: {date} is older than {st.dates[-1]}")
+        if st.dates and date == st.dates[-1]:
+            st.dates.pop()
+            st.values.pop()
+        st.dates.append(date)
+        st.values.append(float(value))
+        arrays = compute_indicators(
+            series, np.fromiter(st.values, float, len(st.values)), self.config.windows
+        )
+        st.latest = {suffix: float(arr[-1]) for suffix, arr in arrays.items()}
+        if series in ("jgb.10y", "ust.10y"):
+            self._derive_spread(date)
+
+    def _derive_spread(self, date: dt.date) -> None:
+        jgb, ust = self._state.get("jgb.10y"), self._state.get("ust.10y")
+        if jgb and ust and jgb.dates[-1] == date and ust.dates[-1] == date:
+            self.observe(SPREAD, date, ust.values[-1] - jgb.values[-1])
+
+    def update(self, as_of: dt.date, values: Mapping[str, float]) -> Snapshot:
+        """Fold in the observations of ``as_of`` and return that date's snapshot."""
+        for series, value in values.items():
+            self.observe(series, as_of, value)
+        return self.snapshot(as_of)
+
+    def snapshot(self, as_of: dt.date) -> Snapshot:
+        cfg = self.config
+        as_of64 = np.datetime64(as_of, "D")
+        inputs: dict[str, np.ndarray] = {}
+        data_dates: dict[str, np.ndarray] = {}
+        stale: dict[str, np.ndarray] = {}
+        for series, st in self._state.items():
+            if not st.dates:
+                continue
+            last = st.dates[-1]
+            age = (as_of - last).days
+            fresh = 0 <= age <= cfg.max_age(series)
+            data_dates[series] = np.array([np.datetime64(last, "D")])
+            stale[series] = np.array([not fresh])
+            for suffix, value in st.latest.items():
+                inputs[indicator_key(series, suffix)] = np.array([value if fresh else np.nan])
+        del as_of64
+        components, score, weights = evaluate(inputs, cfg, 1)
+        return build_snapshot(
+            as_of=as_of,
+            i=0,
+            inputs=inputs,
+            components=components,
+            weights=weights,
+            score=score,
+            data_dates=data_dates,
+            stale=stale,
+            cfg=cfg,
+        )

@@ -1,0 +1,118 @@
+"""Per-series indicators: level, changes, realised volatility, z-score, drawdown.
+
+Every window statistic is computed row by row over ``sliding_window_view`` with a
+fixed pairwise summation order (``window_sum``), so the value for a day depends
+only on the values inside its window — never on how much history came before.
+That is what lets the incremental (live) path, which keeps only the last
+``Windows.lookback`` observations, agree bit for bit with the full-history pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from signals.config import Windows
+
+FloatArray = np.ndarray
+
+# Smallest daily volatility used to scale a z-score. Under yield-curve control the
+# 10y barely moved for months; without a floor any tick would be "20σ".
+_SIGMA_FLOOR_BP = 0.5
+_SIGMA_FLOOR_PCT = 0.05
+
+
+def is_yield(series: str) -> bool:
+    """Yields and spreads change in basis points; prices in percent."""
+    return series.startswith(("jgb.", "ust.", "spread."))
+
+
+def change_suffix(series: str, n: int) -> str:
+    return f"chg_{n}d_bp" if is_yield(series) else f"chg_{n}d_pct"
+
+
+def indicator_names(series: str, windows: Windows) -> tuple[str, ...]:
+    """Names of the indicators computed for ``series`` (without the series prefix)."""
+    names = ["", *(change_suffix(series, n) for n in windows.change)]
+    names += [f"vol_{windows.vol}d", f"z_{windows.zscore_horizon}d"]
+    if not is_yield(series):
+        names.append(f"drawdown_{windows.drawdown}d")
+    return tuple(names)
+
+
+def window_sum(rows: FloatArray) -> FloatArray:
+    """Sum each row of a 2-D array in a fixed pairwise order.
+
+    numpy's own reductions may change their order with the array's shape; this
+    one performs the same additions for a row whether it is alone or one of
+    thousands, so results are reproducible across the two engine paths.
+    """
+    v = rows
+    while v.shape[1] > 1:
+        if v.shape[1] % 2:
+            v = np.concatenate([v, np.zeros((v.shape[0], 1))], axis=1)
+        v = v[:, 0::2] + v[:, 1::2]
+    return v[:, 0]
+
+
+def _pad_front(values: FloatArray, length: int) -> FloatArray:
+    out = np.full(length, np.nan)
+    if values.size:
+        out[length - values.size :] = values
+    return out
+
+
+def rolling_std(x: FloatArray, window: int) -> FloatArray:
+    """Sample standard deviation over the trailing ``window`` values (NaN before)."""
+    if x.size < window:
+        return np.full(x.size, np.nan)
+    rows = sliding_window_view(x, window)
+    mean = window_sum(rows) / window
+    dev = rows - mean[:, None]
+    std = np.sqrt(window_sum(dev * dev) / (window - 1))
+    return _pad_front(std, x.size)
+
+
+def rolling_max(x: FloatArray, window: int) -> FloatArray:
+    if x.size < window:
+        return np.full(x.size, np.nan)
+    return _pad_front(sliding_window_view(x, window).max(axis=1), x.size)
+
+
+def change(x: FloatArray, n: int, in_bp: bool) -> FloatArray:
+    out = np.full(x.size, np.nan)
+    if x.size > n:
+        if in_bp:
+            out[n:] = (x[n:] - x[:-n]) * 100.0
+        else:
+            out[n:] = (x[n:] / x[:-n] - 1.0) * 100.0
+    return out
+
+
+def compute_indicators(series: str, x: FloatArray, windows: Windows) -> dict[str, FloatArray]:
+    """All indicators of one series over its own observations (no gaps, no NaN).
+
+    Returns arrays as long as ``x``; NaN where the window is not yet full.
+    """
+    in_bp = is_yield(series)
+    out: dict[str, FloatArray] = {"": x}
+    for n in windows.change:
+        out[change_suffix(series, n)] = change(x, n, in_bp)
+    daily = change(x, 1, in_bp)
+    out[f"vol_{windows.vol}d"] = _pad_front(rolling_std(daily[1:], windows.vol), x.size)
+    sigma = _pad_front(rolling_std(daily[1:], windows.zscore), x.size)
+    floor = _SIGMA_FLOOR_BP if in_bp else _SIGMA_FLOOR_PCT
+    horizon = windows.zscore_horizon
+    scaled = np.fmax(sigma, floor) * math.sqrt(horizon)
+    scaled[np.isnan(sigma)] = np.nan
+    out[f"z_{horizon}d"] = change(x, horizon, in_bp) / scaled
+    if not in_bp:
+        out[f"drawdown_{windows.drawdown}d"] = (x / rolling_max(x, windows.drawdown) - 1.0) * 100.0
+    return out
+
+
+def indicator_key(series: str, suffix: str) -> str:
+    """``jgb.40y`` + ``chg_5d_bp`` -> ``jgb.40y.chg_5d_bp``; the level is the bare name."""
+    return f"{series}.{suffix}" if suffix else series
