@@ -98,9 +98,10 @@ def run_backtest(
     if end is not None:
         panel = panel.loc[: pd.Timestamp(end)]
     history = score_history(panel, cfg)
-    first = 0
+    scored = np.flatnonzero(~np.isnan(history.score))
+    first = int(scored[0]) if scored.size else len(history)  # days before any data say nothing
     if start is not None:
-        first = int(np.searchsorted(history.dates, np.datetime64(start, "D")))
+        first = max(first, int(np.searchsorted(history.dates, np.datetime64(start, "D"))))
     transitions, book = walk_rules(history, rules, first)
     alerts = tuple(
         BacktestAlert(history.date(i), t.rule.name, t.kind.value, t.rule.level, t.value)

@@ -143,8 +143,9 @@ def composite(
         total_w = total_w + np.where(ok, base, 0.0)
         acc = acc + np.where(ok, base * s * s, 0.0)
     denom = np.fmax(total_w, cfg.min_coverage)
-    score = np.where(total_w > 0.0, np.sqrt(acc / denom), np.nan)
-    effective = {
-        name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
-    }
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where nothing is available
+        score = np.where(total_w > 0.0, np.sqrt(acc / denom), np.nan)
+        effective = {
+            name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
+        }
     return score, effective

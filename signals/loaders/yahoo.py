@@ -7,6 +7,10 @@ writes a three-line header (``Price,Close,...`` / ``Ticker,JPY=X,...`` /
 ``Date,,,...``), also accepted. Dates ``YYYY-MM-DD``, optionally followed by a
 time (``2024-08-05 00:00:00+00:00``), oldest first. float32 artefacts such as
 ``114.37000274658203`` are kept as served.
+
+The same parser reads the lowercase ``date,open,high,low,close,volume`` CSV
+that ``carrywatch history download`` writes from Coinbase candles: header
+names are matched without regard to case.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ def _table_start(lines: list[str], source: str) -> tuple[list[str], int]:
         if not (lines[1].startswith("Ticker,") and lines[2].startswith("Date,")):
             raise HistoryFormatError(source, 2, "Price header without Ticker/Date lines")
         return ["Date," + lines[0].split(",", 1)[1], *lines[3:]], 3
-    if not header or header[0] != "Date":
+    if not header or header[0].lower() != "date":
         raise HistoryFormatError(
             source, 1, f"not a Yahoo OHLC CSV: header starts {lines[0][:40]!r}"
         )
@@ -53,17 +57,19 @@ def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
     """
     lines = split_lines(decode_text(data, source))
     table_lines, header_line = _table_start(lines, source)
-    if "Close" not in header_fields(table_lines[0]):
+    names = {name.lower(): name for name in header_fields(table_lines[0])}
+    if "close" not in names:
         raise HistoryFormatError(source, header_line, "no Close column")
+    date_column, close_column = names["date"], names["close"]
     table = read_table(
         table_lines,
         header_line,
         source,
-        date_column="Date",
+        date_column=date_column,
         missing=_MISSING,
-        usecols=["Date", "Close"],
+        usecols=[date_column, close_column],
     )
-    raw = table.cells["Date"]
+    raw = table.cells[date_column]
     if (raw.str.len() > 10).any():
         # A time after the date (yfinance with tz) is cut off; anything else
         # after ten characters stays and fails the date format with its line.
@@ -71,4 +77,4 @@ def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
         raw = raw.where(~timed, raw.str.slice(0, 10))
     dates = parse_dates(table, raw, _DATE_FORMAT)
     check_order(table, dates)
-    return finish_frame(dates, {series: parse_floats(table, "Close")})
+    return finish_frame(dates, {series: parse_floats(table, close_column)})

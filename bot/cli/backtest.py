@@ -1,0 +1,123 @@
+"""``carrywatch backtest``: score real history and list what the rules would have sent."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from bot.charts.score import ChartData, render_score_chart
+from bot.cli.common import fail, parse_day, resolve_history_dir
+from bot.history.loader import HistoryDirError, load_history_panel
+from bot.rules.load import load_rules
+from signals.backtest import BacktestResult, run_backtest
+from signals.loaders.errors import HistoryFormatError
+from signals.rules import RuleConfigError
+
+
+def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
+    """One day as the CLI contract has it; raw values live in the reason to keep 50 years small."""
+    snap = result.history.snapshot(i)
+    return {
+        "date": snap.as_of.isoformat(),
+        "score": snap.score,
+        "level": snap.level.label,
+        "components": {
+            c.name: {
+                "score": c.score,
+                "weight": c.weight,
+                "stale": c.stale,
+                "reason": c.reason,
+            }
+            for c in snap.components
+        },
+    }
+
+
+def _days(result: BacktestResult) -> list[dict[str, Any]]:
+    days = result.days
+    if sys.stderr.isatty() and len(days) > 2000:
+        with typer.progressbar(days, label="explaining days", file=sys.stderr) as bar:
+            return [_day_json(result, i) for i in bar]
+    return [_day_json(result, i) for i in days]
+
+
+def _print_table(result: BacktestResult) -> None:
+    h = result.history
+    typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
+    previous = None
+    events: dict[int, list[str]] = {}
+    for i in result.days:
+        level = h.level(i)
+        if previous is not None and level != previous:
+            events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
+        previous = level
+    alert_rows = {(a.date, a.rule, a.state) for a in result.alerts}
+    for a in result.alerts:
+        i = int(h.dates.searchsorted(pd.Timestamp(a.date).to_datetime64()))
+        events.setdefault(i, []).append(f"{a.state:<8} {a.rule} [{a.level.label}]")
+    for i in sorted(events):
+        score = h.score[i]
+        for text in events[i]:
+            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
+    typer.echo(
+        f"\n{len(result.days)} days, {len(alert_rows)} alert events "
+        f"({sum(a.state == 'firing' for a in result.alerts)} firing)."
+    )
+
+
+def backtest(
+    history_dir: Annotated[
+        Path | None,
+        typer.Option("--history-dir", help="History folder (default: $CARRYWATCH_HISTORY_DIR)."),
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="First day to report, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day to score, YYYY-MM-DD.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    chart: Annotated[
+        Path | None, typer.Option(help="Write a PNG chart of the score to this file.")
+    ] = None,
+    rules_file: Annotated[
+        Path | None, typer.Option("--rules", help="Rules TOML (default: packaged rules).")
+    ] = None,
+) -> None:
+    """Score real history day by day and show the level changes and alerts it would have sent."""
+    directory = resolve_history_dir(history_dir)
+    first, last = parse_day(start, "--start"), parse_day(end, "--end")
+    if first and last and first > last:
+        fail(f"--start {first} is after --end {last}")
+    try:
+        rules = load_rules(rules_file)
+        panel = load_history_panel(directory)
+    except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
+        fail(str(exc))
+    result = run_backtest(panel, rules, start=first, end=last)
+    if not len(result.days):
+        fail("no history in the requested range")
+    if chart is not None:
+        h = result.history
+        idx = pd.DatetimeIndex(h.dates[result.first :])
+        series = {k: panel[k].loc[idx[0] : idx[-1]] for k in panel.columns}
+        png = render_score_chart(
+            ChartData(
+                idx,
+                h.score[result.first :],
+                series,
+                f"carrywatch stress score {idx[0].date()} – {idx[-1].date()}",
+            )
+        )
+        chart.write_bytes(png)
+    if as_json:
+        payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
+        json.dump(payload, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        _print_table(result)
+        if chart is not None:
+            typer.echo(f"chart written to {chart}")

@@ -1,0 +1,37 @@
+"""Shared CLI helpers: history-dir resolution and clean, secret-free error exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def resolve_history_dir(option: Path | None) -> Path:
+    """``--history-dir``, else ``CARRYWATCH_HISTORY_DIR``; a clear error if neither."""
+    if option is not None:
+        return option
+    env = os.environ.get("CARRYWATCH_HISTORY_DIR")
+    if env:
+        return Path(env)
+    fail(
+        "no history directory: pass --history-dir DIR or set CARRYWATCH_HISTORY_DIR "
+        "(`carrywatch history download --dir DIR` fetches one)"
+    )
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} expects a date as YYYY-MM-DD, got {value!r}")
