@@ -1,4 +1,9 @@
-"""History files on disk -> the frames and panel the signal engine scores."""
+"""The real history files: fetching them (``download``) and reading them (``loader``).
+
+``load_history_panel`` turns a history directory (layout of the shared data
+folder: ``mof/``, ``fx/``, ``btc/``, ``ust/``) into the panel the engine
+scores; ``manifest`` says which file feeds which series and why.
+"""
 
 from bot.history.loader import (
     HistoryDirError,

@@ -91,34 +91,35 @@ def _read(path: Path, choice: FileChoice, series: str) -> pd.DataFrame:
 
 
 def _load_source(history_dir: Path, source: SeriesSource) -> pd.DataFrame | None:
-    """One manifest entry as a frame, or None when an optional primary is absent."""
+    """One manifest entry as a frame, or None when an optional series has no file."""
     primary_path = choose_file(history_dir, source.primary)
+    secondary_path = (
+        choose_file(history_dir, source.secondary) if source.secondary is not None else None
+    )
     if primary_path is None:
         wanted = " or ".join(source.primary.patterns)
         if source.required:
             raise HistoryDirError(f"{history_dir}: no {wanted} file for {source.key}. {_FIX}")
-        log.warning(
-            "history: no %s in %s; %s left out of the panel", wanted, history_dir, source.key
-        )
-        return None
+        if secondary_path is None or source.secondary is None:
+            log.warning("history: %s left out: no %s in %s", source.key, wanted, history_dir)
+            return None
+        log.info("history: no %s; %s from %s alone", wanted, source.key, secondary_path)
+        return _read(secondary_path, source.secondary, source.key)
     frame = _read(primary_path, source.primary, source.key)
     log.debug("history: %s from %s (%d rows)", source.key, primary_path, len(frame))
     if source.current is not None:
         current_path = choose_file(history_dir, source.current)
         if current_path is not None:
             frame = stitch_mof(frame, _read(current_path, source.current, source.key))
-    if source.secondary is not None:
-        secondary_path = choose_file(history_dir, source.secondary)
-        if secondary_path is None:
-            log.warning(
-                "history: no %s in %s; %s only covers %s's range",
-                " or ".join(source.secondary.patterns),
-                history_dir,
-                source.key,
-                primary_path.name,
-            )
-        else:
-            frame = splice(frame, _read(secondary_path, source.secondary, source.key))
+    if secondary_path is not None and source.secondary is not None:
+        frame = splice(frame, _read(secondary_path, source.secondary, source.key))
+    elif source.secondary is not None:
+        log.info(
+            "history: no %s; %s covers only %s's range",
+            " or ".join(source.secondary.patterns),
+            source.key,
+            primary_path.name,
+        )
     return frame
 
 

@@ -21,7 +21,13 @@ Vendor choices:
   fixing) resemble.
 - US 10y: FRED ``DGS10`` (official constant maturity, 1962-) is primary; the
   Yahoo ``^TNX`` index quote only extends it outside DGS10's range.
-- BTC: Yahoo ``BTC-USD`` (every calendar day since 2014-09-17).
+- BTC: Yahoo ``BTC-USD`` (every calendar day since 2014-09-17); the Coinbase
+  daily CSV that ``carrywatch history download`` writes extends it after
+  Yahoo's last day.
+
+When only the secondary file of a series is present (a folder made by
+``carrywatch history download`` has FRED DEXJPUS and Coinbase BTC but no
+Yahoo files), the secondary is used alone.
 """
 
 from __future__ import annotations
@@ -45,9 +51,10 @@ class SeriesSource:
     """How one entry of ``load_history_frames`` is built.
 
     ``secondary`` is spliced only outside the primary's date range (see
-    :func:`signals.panel.splice`); ``current`` is MOF's current-month file,
-    stitched after the historical one. A missing ``required`` primary stops
-    the load; a missing optional one leaves the series out with a warning.
+    :func:`signals.panel.splice`), or used alone when the primary is absent;
+    ``current`` is MOF's current-month file, stitched after the historical
+    one. A missing ``required`` primary stops the load; a series with no file
+    at all is left out with a warning.
     """
 
     key: str
@@ -72,6 +79,7 @@ MANIFEST: tuple[SeriesSource, ...] = (
     SeriesSource(
         key="btc",
         primary=FileChoice(("btc/btcusd_yahoo_daily_*.csv",), "yahoo"),
+        secondary=FileChoice(("btc/coinbase_BTC-USD_daily*.csv",), "yahoo"),
     ),
     SeriesSource(
         key="ust.10y",
