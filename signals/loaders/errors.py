@@ -105,7 +105,6 @@ class Table:
     columns: list[str]
     cells: pd.DataFrame
     first_row_line: int
-    missing: tuple[str, ...]
 
     def line_of(self, position: int) -> int:
         """File line (1-based) of the row at ``position`` (0-based)."""
@@ -181,7 +180,7 @@ def read_table(
     if len(cells) != len(lines) - 1:
         problem = f"CSV quoting broke the rows: {len(cells)} read from {len(lines) - 1}"
         raise HistoryFormatError(source, header_line, problem)
-    return Table(source, columns, cells, header_line + 1, tuple(markers))
+    return Table(source, columns, cells, header_line + 1)
 
 
 def parse_floats(table: Table, column: str) -> npt.NDArray[np.float64]:
