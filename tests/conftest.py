@@ -10,11 +10,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# python-telegram-bot 22 warns when it builds RetryAfter unless timedeltas are opted in;
+# warnings are errors here, and the product sets the same in bot/telegram.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 import pytest
+
+pytest_plugins = ["tests.standins.fixtures_telegram"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -56,11 +61,10 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
-    yield
 
 
 @pytest.fixture(scope="session")

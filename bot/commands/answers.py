@@ -1,0 +1,196 @@
+"""What the command service answers: platform-neutral, rendered by each chat adapter.
+
+Adapters never see the store or the engine; they get these frozen dataclasses
+and turn them into Telegram HTML or a Discord embed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.alerts.events import AlertEvent
+from signals.levels import Level, level_for
+
+
+class CommandError(ValueError):
+    """A user mistake (bad argument, not allowed): ``message`` and ``usage`` are shown as is."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    name: str
+    label: str
+    score: float | None
+    weight: float
+    available: bool
+    stale: bool
+    reason: str
+    values: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAnswer:
+    """The latest snapshot, its age, and which feeds are stale right now."""
+
+    score: float | None
+    level: Level
+    as_of: dt.date
+    computed_at: dt.datetime
+    age: dt.timedelta
+    components: tuple[ComponentView, ...]
+    stale_feeds: tuple[str, ...]
+
+    @classmethod
+    def from_payload(
+        cls,
+        payload: Mapping[str, Any],
+        computed_at: dt.datetime,
+        now: dt.datetime,
+        stale_feeds: tuple[str, ...] = (),
+    ) -> RiskAnswer:
+        """Rebuild from ``Snapshot.to_json()`` as stored in the snapshots table."""
+        comps = tuple(
+            ComponentView(
+                name=name,
+                label=str(c.get("label", name)),
+                score=c.get("score"),
+                weight=float(c.get("weight", 0.0)),
+                available=bool(c.get("available", c.get("score") is not None)),
+                stale=bool(c.get("stale", False)),
+                reason=str(c.get("reason", "")),
+                values=dict(c.get("value", {})),
+            )
+            for name, c in payload.get("components", {}).items()
+        )
+        score = payload.get("score")
+        return cls(
+            score=score,
+            level=level_for(score) if score is not None else Level.LOW,
+            as_of=dt.date.fromisoformat(payload["as_of"]),
+            computed_at=computed_at,
+            age=now - computed_at,
+            components=comps,
+            stale_feeds=stale_feeds,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``risk --json`` contract: score, level, as_of, components{value,score,weight,stale,reason}."""
+        return {
+            "score": self.score,
+            "level": self.level.label,
+            "as_of": self.as_of.isoformat(),
+            "computed_at": self.computed_at.isoformat(),
+            "age_seconds": round(self.age.total_seconds(), 1),
+            "stale_feeds": list(self.stale_feeds),
+            "components": {
+                c.name: {
+                    "label": c.label,
+                    "value": dict(c.values),
+                    "score": c.score,
+                    "weight": c.weight,
+                    "stale": c.stale,
+                    "available": c.available,
+                    "reason": c.reason,
+                }
+                for c in self.components
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChartAnswer:
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryAnswer:
+    alerts: tuple[AlertEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """One series: its newest market date, whether that is late for its cadence."""
+
+    series: str
+    last_date: dt.date | None
+    stale: bool
+    source: str = ""
+    last_poll: dt.datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAnswer:
+    feeds: tuple[FeedStatus, ...]
+    last_snapshot_at: dt.datetime | None
+    last_alert: AlertEvent | None
+    uptime: dt.timedelta
+    version: str
+    pending_deliveries: int
+    broken_subscriptions: int
+    quality_events_24h: int
+
+    @property
+    def stale_feeds(self) -> tuple[str, ...]:
+        return tuple(f.series for f in self.feeds if f.stale)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsAnswer:
+    """A chat's alert settings as shown by /settings and /alerts."""
+
+    subscribed: bool
+    min_level: Level
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+    tz: str
+    muted_rules: tuple[str, ...]
+    mute_until: dt.datetime | None
+    broken_reason: str | None = None
+    rules: tuple[str, ...] = ()  # every rule name, for buttons and autocomplete
+
+
+@dataclass(frozen=True, slots=True)
+class StatsAnswer:
+    subscriptions: Mapping[str, int]
+    deliveries: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    name: str
+    args: str
+    description: str
+    admin: bool = False
+
+
+HELP_INTRO = (
+    "carrywatch watches the markets that move when the yen carry trade unwinds: Japanese "
+    "government bond yields (20y/30y/40y above all), USD/JPY, BTC and the US–Japan rate gap. "
+    "It scores the stress 0–100 (low < 25 ≤ elevated < 50 ≤ high < 75 ≤ severe) and alerts "
+    "when yields spike or the yen jumps."
+)
+
+COMMANDS: tuple[CommandHelp, ...] = (
+    CommandHelp("risk", "", "current stress score, level and each component's reason"),
+    CommandHelp("chart", "[days]", "PNG chart of the score with level bands (default 90 days)"),
+    CommandHelp("history", "[n]", "the last n alerts with time, level and cause (default 10)"),
+    CommandHelp("subscribe", "[level]", "push alerts here at or above a level (default high)"),
+    CommandHelp("unsubscribe", "", "stop push alerts in this chat"),
+    CommandHelp("settings", "", "minimum level, quiet hours, muted rules, mute"),
+    CommandHelp("status", "", "feeds fresh or stale, last poll, last alert, uptime, version"),
+    CommandHelp("chatid", "", "this chat's id and topic id (for operators)"),
+    CommandHelp("help", "", "what carrywatch watches and how to use it"),
+    CommandHelp("broadcast", "<text>", "send a message to every subscriber", admin=True),
+    CommandHelp("test_alert", "", "send a test alert to every subscriber", admin=True),
+    CommandHelp("stats", "", "subscribers, deliveries and failures", admin=True),
+)
