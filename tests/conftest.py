@@ -19,7 +19,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 import pytest
 
-pytest_plugins = ["tests.standins.fixtures_telegram"]
+pytest_plugins = [
+    "tests.standins.fixtures_telegram",
+    "tests.standins.fixtures_discord",
+]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

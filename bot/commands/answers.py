@@ -82,7 +82,8 @@ class RiskAnswer:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The ``risk --json`` contract: score, level, as_of, components{value,score,weight,stale,reason}."""
+        """The ``risk --json`` contract: score, level, as_of and components with
+        value, score, weight, stale and reason."""
         return {
             "score": self.score,
             "level": self.level.label,
