@@ -65,3 +65,17 @@ def format_value(name: str, value: float) -> str:
     if head == "btc":
         return f"${value:,.0f}"
     return f"{value:.2f}"
+
+
+def unit_of(name: str) -> str:
+    """The unit word of an indicator's value: ``bp``, ``%``, ``σ``, ``pp``, ``JPY``, ``USD``."""
+    if name == "score" or name.startswith("component."):
+        return "points"
+    if name.endswith("_bp"):
+        return "bp"
+    if name.endswith("_pct") or ".drawdown_" in name:
+        return "%"
+    if ".z_" in name:
+        return "σ"
+    head = name.split(".")[0]
+    return {"jgb": "%", "ust": "%", "spread": "pp", "btc": "USD", "usdjpy": "JPY"}.get(head, "")

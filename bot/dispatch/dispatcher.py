@@ -1,0 +1,182 @@
+"""Outbox -> notifiers: claim due deliveries, group them per chat, send, record.
+
+At-least-once with no resend of anything recorded as sent: a delivery is
+leased while it is being sent; if the process dies, the lease expires and
+another worker (or the restarted one) claims it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.alerts.events import AlertMessage
+from bot.dispatch.limits import Limiter
+from bot.metrics import DELIVERIES, DELIVERY_LATENCY
+from bot.notify.base import Delivered, Notifier, RetryAfter, SendResult, Target
+from bot.store.records import ClaimedDelivery
+from bot.store.store import Store
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchConfig:
+    batch: int = 64
+    concurrency: int = 32
+    lease: dt.timedelta = dt.timedelta(seconds=120)
+    max_attempts: int = 12
+    max_age: dt.timedelta = dt.timedelta(hours=1)  # older: sent marked as delayed
+    max_inline_wait: float = 15.0  # wait longer than this for a slot: requeue instead
+    unknown_platform_retry: dt.timedelta = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int, floor: float) -> float:
+    """Jittered exponential backoff (seconds), never below what the platform asked."""
+    return max(floor, min(300.0, 2.0 ** min(attempts, 8)) * random.uniform(0.5, 1.0))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        notifiers: Mapping[str, Notifier],
+        *,
+        config: DispatchConfig | None = None,
+        limiter: Limiter | None = None,
+        clock: Clock = _utcnow,
+        worker_id: str | None = None,
+    ) -> None:
+        self._store = store
+        self._notifiers = dict(notifiers)
+        self._cfg = config or DispatchConfig()
+        self._limiter = limiter or Limiter()
+        self._clock = clock
+        self._worker = worker_id or f"dispatch-{uuid.uuid4().hex[:8]}"
+        self._wake = asyncio.Event()
+        self._sem = asyncio.Semaphore(self._cfg.concurrency)
+
+    def add_notifier(self, notifier: Notifier) -> None:
+        self._notifiers[notifier.platform] = notifier
+
+    def wake(self) -> None:
+        """New alerts are in the outbox: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+        """Deliver until ``stop`` is set; survives store errors (logged, retried)."""
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:  # a broken DB connection must not kill delivery for good
+                log.exception("dispatch pass failed; retrying")
+                handled = 0
+            if handled:
+                continue
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            _, pending = await asyncio.wait(
+                waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for w in pending:
+                w.cancel()
+
+    async def run_once(self) -> int:
+        """One pass: release quiet-hours holds that are due, claim, send. Returns rows handled."""
+        now = self._clock()
+        await self._store.release_due_held(now)
+        claimed = await self._store.claim_due(now, self._cfg.batch, self._worker, self._cfg.lease)
+        if not claimed:
+            return 0
+        groups: dict[Target, list[ClaimedDelivery]] = defaultdict(list)
+        for c in claimed:
+            groups[c.target].append(c)
+        await asyncio.gather(*(self._deliver(target, rows) for target, rows in groups.items()))
+        return len(claimed)
+
+    async def _deliver(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:
+        ids = [r.delivery_id for r in rows]
+        notifier = self._notifiers.get(target.platform)
+        if notifier is None:
+            later = self._clock() + self._cfg.unknown_platform_retry
+            await self._settle_retry(ids, later, f"no {target.platform} notifier enabled")
+            return
+        wait = self._limiter.reserve(target)
+        if wait > self._cfg.max_inline_wait:
+            await self._settle_retry(ids, self._clock() + dt.timedelta(seconds=wait), "rate limit")
+            return
+        async with self._sem:
+            if wait > 0:
+                await asyncio.sleep(wait)
+            now = self._clock()
+            oldest = min(r.alert.created_at for r in rows)
+            delayed = now - oldest if now - oldest > self._cfg.max_age else None
+            events = tuple(
+                sorted((r.alert for r in rows), key=lambda e: (e.level, e.id), reverse=True)
+            )
+            message = AlertMessage(events, delayed_by=delayed)
+            try:
+                result: SendResult = await notifier.send(target, message)
+            except Exception as exc:  # a notifier bug must not lose the alert
+                log.exception("notifier %s raised", target.platform)
+                result = RetryAfter(
+                    backoff(max(r.attempts for r in rows), 5.0), f"notifier error: {exc!r}"
+                )
+        await self._record(target, rows, result, oldest)
+
+    async def _record(
+        self,
+        target: Target,
+        rows: Sequence[ClaimedDelivery],
+        result: SendResult,
+        oldest: dt.datetime,
+    ) -> None:
+        ids = [r.delivery_id for r in rows]
+        now = self._clock()
+        DELIVERIES.labels(target.platform, type(result).__name__.lower()).inc(len(ids))
+        if isinstance(result, Delivered):
+            DELIVERY_LATENCY.labels(target.platform).observe((now - oldest).total_seconds())
+            for i in ids:
+                await self._store.mark_sent(i, result.message_id, now)
+            return
+        if isinstance(result, RetryAfter):
+            self._limiter.penalise(target, result.seconds)
+            attempts = max(r.attempts for r in rows)
+            if attempts >= self._cfg.max_attempts:
+                for i in ids:
+                    await self._store.mark_permanent(
+                        i, f"gave up after {attempts} attempts: {result.reason}"
+                    )
+                return
+            delay = backoff(attempts, result.seconds)
+            await self._settle_retry(ids, now + dt.timedelta(seconds=delay), result.reason)
+            return
+        if result.migrate_to:
+            log.info("%s chat %s moved to %s", target.platform, target.chat_id, result.migrate_to)
+            await self._store.migrate_chat(target.platform, target.chat_id, result.migrate_to)
+            await self._settle_retry(ids, now, "chat migrated")
+            return
+        for i in ids:
+            await self._store.mark_permanent(i, result.reason)
+        if result.deactivate:
+            log.warning(
+                "%s chat %s unreachable: %s", target.platform, target.chat_id, result.reason
+            )
+            await self._store.update_subscription(
+                target, broken_reason=result.reason[:200], active=False
+            )
+
+    async def _settle_retry(self, ids: Sequence[int], at: dt.datetime, reason: str) -> None:
+        for i in ids:
+            await self._store.mark_retry(i, at, reason)

@@ -1,0 +1,76 @@
+"""Per-platform send pacing: overall rate, per-chat spacing, per-group window, 429 penalties.
+
+The dispatcher asks ``reserve(target)`` before each send and sleeps the answer;
+a 429 for one chat (``penalise``) delays only that chat, never the others —
+unlike python-telegram-bot's AIORateLimiter, which pauses every send after one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.notify.base import Target
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformLimits:
+    per_second: float  # overall messages per second
+    chat_interval: float  # seconds between two messages to one chat
+    group_per_minute: int | None = None  # extra cap for group chats (Telegram: 20/min)
+
+
+TELEGRAM = PlatformLimits(per_second=30.0, chat_interval=1.0, group_per_minute=20)
+DISCORD = PlatformLimits(per_second=50.0, chat_interval=1.0)  # 5 per 5 s per channel
+CONSOLE = PlatformLimits(per_second=1000.0, chat_interval=0.0)
+DEFAULT_LIMITS: Mapping[str, PlatformLimits] = {
+    "telegram": TELEGRAM,
+    "discord": DISCORD,
+    "console": CONSOLE,
+}
+
+
+def is_group(target: Target) -> bool:
+    """Telegram groups, supergroups and channels have negative ids."""
+    return target.platform == "telegram" and target.chat_id.startswith("-")
+
+
+class Limiter:
+    """Reserves send slots; monotonic clock injected so tests can drive it."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, PlatformLimits] = DEFAULT_LIMITS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._chat_next: dict[tuple[str, str], float] = {}
+        self._global_next: dict[str, float] = {}
+        self._group_sent: dict[tuple[str, str], deque[float]] = {}
+
+    def reserve(self, target: Target) -> float:
+        """Claim the next slot for ``target``; seconds to wait before sending."""
+        lim = self._limits.get(target.platform, CONSOLE)
+        now = self._clock()
+        key = (target.platform, target.chat_id)
+        at = max(now, self._chat_next.get(key, now), self._global_next.get(target.platform, now))
+        if lim.group_per_minute and is_group(target):
+            sent = self._group_sent.setdefault(key, deque())
+            while sent and sent[0] <= at - 60.0:
+                sent.popleft()
+            if len(sent) >= lim.group_per_minute:
+                at = max(at, sent[0] + 60.0)
+            sent.append(at)
+        self._chat_next[key] = at + lim.chat_interval
+        self._global_next[target.platform] = max(
+            self._global_next.get(target.platform, now), at
+        ) + (1.0 / lim.per_second)
+        return at - now
+
+    def penalise(self, target: Target, seconds: float) -> None:
+        """The platform said 429 for this chat: nothing more to it for ``seconds``."""
+        key = (target.platform, target.chat_id)
+        self._chat_next[key] = max(self._chat_next.get(key, 0.0), self._clock() + seconds)

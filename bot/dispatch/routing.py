@@ -1,0 +1,59 @@
+"""Which chats an alert goes to, and whether it waits for quiet hours to end. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from bot.alerts.events import EventKind
+from bot.store.records import NewAlert, PlannedDelivery, Subscription
+from signals.levels import Level
+
+
+class Skip(enum.StrEnum):
+    INACTIVE = "subscription inactive or broken"
+    BELOW_LEVEL = "below the chat's minimum level"
+    RULE_MUTED = "rule muted in this chat"
+    MUTED = "chat muted"
+
+
+_ADMIN = (EventKind.BROADCAST, EventKind.TEST)
+
+
+def quiet_end(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
+    """If ``now`` falls in the chat's quiet hours, when they end (UTC); else None."""
+    if sub.quiet_start is None or sub.quiet_end is None:
+        return None
+    tz = ZoneInfo(sub.tz)
+    local = now.astimezone(tz)
+    start, end, t = sub.quiet_start, sub.quiet_end, local.time()
+    inside = (start <= t < end) if start < end else (t >= start or t < end)
+    if not inside:
+        return None
+    end_day = local.date() if t < end else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(end_day, end, tzinfo=tz).astimezone(dt.UTC)
+
+
+def decide(alert: NewAlert, sub: Subscription, now: dt.datetime) -> PlannedDelivery | Skip:
+    """One subscription's answer to one alert; ``severe`` ignores mute and quiet hours."""
+    if not sub.active or sub.broken_reason:
+        return Skip.INACTIVE
+    if alert.kind in _ADMIN:
+        return PlannedDelivery(sub.target)
+    if alert.level < sub.min_level:
+        return Skip.BELOW_LEVEL
+    if alert.rule in sub.muted_rules:
+        return Skip.RULE_MUTED
+    severe = alert.level >= Level.SEVERE
+    if sub.mute_until is not None and sub.mute_until > now and not severe:
+        return Skip.MUTED
+    wake = None if severe else quiet_end(sub, now)
+    if wake is not None:
+        return PlannedDelivery(sub.target, status="held", not_before=wake)
+    return PlannedDelivery(sub.target)
+
+
+def plan(alert: NewAlert, subs: Iterable[Subscription], now: dt.datetime) -> list[PlannedDelivery]:
+    return [d for d in (decide(alert, s, now) for s in subs) if isinstance(d, PlannedDelivery)]
