@@ -1,0 +1,95 @@
+"""``TelegramAdapter``: the command side's lifecycle, owned by the runtime.
+
+``start()`` initializes the bot (getMe), registers the commands, and receives
+updates by long polling or, when a webhook URL is configured, through PTB's
+webhook server with a fresh random ``secret_token`` that Telegram sends back in
+``X-Telegram-Bot-Api-Secret-Token`` and PTB checks on every request (403
+otherwise). ``stop()`` undoes it in reverse. No loop is owned here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.ext import BaseRateLimiter
+
+from bot.commands.service import CommandService
+from bot.settings import TelegramSettings
+from bot.telegram.app import TelegramApp, build_application, register_commands
+from bot.telegram.context import Clock, utc_now
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+def webhook_path(url: str) -> str:
+    """The path PTB's server listens on: the webhook URL's path (``/telegram`` default)."""
+    return urlsplit(url).path.strip("/") or "telegram"
+
+
+class TelegramAdapter:
+    """Commands for one bot. ``webhook_url`` (or settings.webhook_url) switches to webhooks."""
+
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        service: CommandService,
+        *,
+        webhook_url: str | None = None,
+        secret_token: str | None = None,
+        rate_limiter: BaseRateLimiter[Any] | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._settings = settings
+        self.webhook_url = webhook_url or settings.webhook_url
+        self.secret_token = secret_token or secrets.token_urlsafe(32)
+        self.application: TelegramApp = build_application(
+            settings, service, rate_limiter=rate_limiter, clock=clock
+        )
+        self._running = False
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.webhook_url else "polling"
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        try:
+            await register_commands(app, frozenset(self._settings.admins))
+            await app.start()
+            assert app.updater is not None
+            if self.webhook_url:
+                await app.updater.start_webhook(
+                    listen=self._settings.webhook_listen,
+                    port=self._settings.webhook_port,
+                    url_path=webhook_path(self.webhook_url),
+                    webhook_url=self.webhook_url,
+                    secret_token=self.secret_token,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                )
+            else:
+                await app.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+                )
+        except Exception:
+            await self._teardown()
+            raise
+        self._running = True
+
+    async def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        await self._teardown()
+
+    async def _teardown(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()

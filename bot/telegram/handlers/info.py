@@ -1,0 +1,74 @@
+"""Read-only commands anyone may run: /start, /help, /risk, /chart, /history, /status, /chatid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.render.telegram_answers import (
+    chatid_doc,
+    help_doc,
+    history_doc,
+    risk_doc,
+    status_doc,
+)
+from bot.render.telegram_text import CAPTION_LIMIT, Doc
+from bot.telegram.context import Context, Deps, answering, args_of, reply, target_of, topic_id
+
+
+def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
+    service = deps.service
+
+    async def start(update: Update, context: Context) -> None:
+        user = update.effective_user
+        await reply(update, help_doc(admin=bool(user and user.id in deps.admins), start=True))
+
+    async def help_(update: Update, context: Context) -> None:
+        user = update.effective_user
+        await reply(update, help_doc(admin=bool(user and user.id in deps.admins)))
+
+    async def risk(update: Update, context: Context) -> None:
+        await reply(update, risk_doc(await service.risk()))
+
+    async def chart(update: Update, context: Context) -> None:
+        args = args_of(context)
+        answer = await service.chart(args[0] if args else None)  # renders in a thread
+        message = update.effective_message
+        if message is None:
+            return
+        caption = Doc.of([answer.caption]).fit(CAPTION_LIMIT)
+        await message.reply_photo(answer.png, caption=caption.html, parse_mode="HTML")
+
+    async def history(update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        args = args_of(context)
+        target = target_of(chat, update.effective_message)
+        subscription = await service.settings(target)
+        answer = await service.history(args[0] if args else None)
+        await reply(
+            update, history_doc(answer, subscription.tz if subscription.subscribed else None)
+        )
+
+    async def status(update: Update, context: Context) -> None:
+        await reply(update, status_doc(await service.status(), deps.clock()))
+
+    async def chatid(update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        thread = topic_id(update.effective_message)
+        await reply(update, chatid_doc(chat.id, chat.type, thread, chat.title))
+
+    return [
+        CommandHandler("start", answering(start)),
+        CommandHandler("help", answering(help_)),
+        CommandHandler("risk", answering(risk)),
+        CommandHandler("chart", answering(chart)),
+        CommandHandler("history", answering(history)),
+        CommandHandler("status", answering(status)),
+        CommandHandler("chatid", answering(chatid)),
+    ]

@@ -1,0 +1,127 @@
+"""``TelegramNotifier``: one alert message to one chat, with its failure classified.
+
+It owns a plain ``telegram.Bot`` (no ``AIORateLimiter``): the dispatcher
+schedules per chat and backs off only the chat that got a 429, where PTB's
+limiter would pause every send in the process (see bench/bench_telegram.py).
+Each call makes exactly one HTTP attempt, plus one plain-text resend when
+Telegram cannot parse the HTML, so the dispatcher's record of what was sent
+stays true.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.alerts.events import AlertMessage
+from bot.notify.base import Delivered, SendResult, Target
+from bot.render.telegram import alert_doc
+from bot.render.telegram_text import Doc
+from bot.settings import TelegramSettings
+from bot.telegram.errors import classify, is_parse_error
+
+PLATFORM = "telegram"
+
+
+def chat_ref(chat_id: str) -> int | str:
+    """Numeric ids as int; ``@channelname`` stays a string."""
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id
+
+
+def api_base(api_url: str) -> tuple[str, str]:
+    """``base_url``/``base_file_url`` for PTB from the API root setting."""
+    root = api_url.rstrip("/")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+class TelegramNotifier:
+    """Implements :class:`bot.notify.base.Notifier` for platform ``"telegram"``.
+
+    ``pool_size`` bounds concurrent sends (the dispatcher's per-platform
+    concurrency should not exceed it). Call ``start()`` before sending and
+    ``stop()`` at shutdown, or use ``async with``.
+    """
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    @classmethod
+    def from_settings(
+        cls, settings: TelegramSettings, *, pool_size: int = 64, timeout: float = 10.0
+    ) -> Self:
+        if settings.token is None:
+            raise ValueError("telegram.token is not set")
+        base_url, base_file_url = api_base(settings.api_url)
+        request = HTTPXRequest(
+            connection_pool_size=pool_size,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            pool_timeout=timeout,
+        )
+        bot = Bot(
+            settings.token.get_secret_value(),
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=request,
+        )
+        return cls(bot)
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def start(self) -> None:
+        await self._bot.initialize()
+
+    async def stop(self) -> None:
+        await self._bot.shutdown()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def send(
+        self, target: Target, message: AlertMessage, *, tz: str | None = None
+    ) -> SendResult:
+        """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
+        return await self.send_doc(target, alert_doc(message, tz))
+
+    async def send_doc(self, target: Target, doc: Doc) -> SendResult:
+        """Send a rendered document as HTML; on a parse error, once more as plain text."""
+        try:
+            try:
+                sent = await self._send(target, doc.html, ParseMode.HTML)
+            except TelegramError as exc:
+                if not is_parse_error(exc):
+                    raise
+                sent = await self._send(target, doc.plain, None)
+        except TelegramError as exc:
+            return classify(exc)
+        return Delivered(str(sent))
+
+    async def _send(self, target: Target, text: str, parse_mode: str | None) -> int:
+        message = await self._bot.send_message(
+            chat_id=chat_ref(target.chat_id),
+            text=text,
+            parse_mode=parse_mode,
+            message_thread_id=int(target.thread_id) if target.thread_id else None,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        return message.message_id

@@ -1,0 +1,238 @@
+"""Every command through the real PTB Application, the stand-in and a real Store.
+
+Pins down: each command answers in the chat (and forum topic) it came from,
+bad arguments and unknown commands get one line plus usage, operator commands
+refuse everyone else politely, and only group admins change a group's alerts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands.service import CommandService
+from bot.notify.base import Target
+from bot.store import Store
+from bot.telegram import TelegramAdapter
+from tests.bot.telegram.conftest import ADMIN, GROUP, OTHER, T0, USER, make_alert, make_snapshot
+from tests.bot.telegram.helpers import ask
+from tests.standins.telegram_api import TelegramStandin
+
+pytestmark = pytest.mark.usefixtures("adapter")
+
+
+async def test_start_and_help_explain_and_list_commands(telegram_standin: TelegramStandin) -> None:
+    """/start and /help say what is watched; operator commands only show to operators."""
+    tg = telegram_standin
+    start = await ask(tg, USER, "/start", user_id=USER)
+    assert "yen carry trade" in (start.plain_text or "")
+    assert "/risk" in (start.plain_text or "") and "/broadcast" not in (start.plain_text or "")
+    admin_help = await ask(tg, ADMIN, "/help", user_id=ADMIN)
+    assert "/broadcast" in (admin_help.plain_text or "")
+    assert admin_help.parse_mode == "HTML"
+
+
+async def test_commands_registered_with_set_my_commands(telegram_standin: TelegramStandin) -> None:
+    """setMyCommands: public list by default, plus operator commands in each operator's chat."""
+    commands = telegram_standin.state.commands
+    public = {c["command"] for c in commands["default|None|None|"]}
+    assert {"risk", "chart", "history", "subscribe", "settings", "chatid"} <= public
+    assert "broadcast" not in public
+    assert "broadcast" in {c["command"] for c in commands[f"chat|{ADMIN}|None|"]}
+
+
+async def test_risk_before_and_after_a_snapshot(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """/risk says there is no score yet, then shows score, level, components (escaped)."""
+    tg = telegram_standin
+    first = await ask(tg, USER, "/risk", user_id=USER)
+    assert "No score yet" in (first.plain_text or "")
+    await store.save_evaluation(make_snapshot(), T0)
+    sent = await ask(tg, GROUP, f"/risk@{tg.bot_username}", user_id=OTHER, chat_type="supergroup")
+    text = sent.plain_text or ""
+    assert "Stress score 82/100 — SEVERE" in text
+    assert "Yen strength" in text and "USD/JPY 142.30" in text
+    assert "<fast>" in text and "&lt;fast&gt;" in (sent.text or "")
+
+
+async def test_chart_uploads_png_and_rejects_bad_days(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """/chart 30 sends a PNG with a caption; /chart abc answers the usage line."""
+    tg = telegram_standin
+    await store.save_evaluation(make_snapshot(), T0)
+    photo = await ask(tg, USER, "/chart 30", user_id=USER)
+    assert photo.method == "sendPhoto" and (photo.photo_bytes or 0) > 1000
+    assert "Stress score over 30 days" in (photo.plain_text or "")
+    bad = await ask(tg, USER, "/chart abc", user_id=USER)
+    assert "expected a whole number" in (bad.plain_text or "")
+    assert "Usage: /chart [days]" in (bad.plain_text or "")
+
+
+async def test_history_lists_alerts(telegram_standin: TelegramStandin, store: Store) -> None:
+    """/history shows the last alerts with level, headline, time; bad n gets usage."""
+    tg = telegram_standin
+    empty = await ask(tg, USER, "/history", user_id=USER)
+    assert empty.plain_text == "No alerts yet."
+    await store.enqueue_alert(make_alert(), [])
+    sent = await ask(tg, USER, "/history 5", user_id=USER)
+    text = sent.plain_text or ""
+    assert "SEVERE · USD/JPY 5-day change" in text and "5 Aug 2024 06:00 UTC · 15:00 JST" in text
+    bad = await ask(tg, USER, "/history 0", user_id=USER)
+    assert "Usage: /history [n]" in (bad.plain_text or "")
+
+
+async def test_status(telegram_standin: TelegramStandin) -> None:
+    """/status lists each watched feed and the version."""
+    sent = await ask(telegram_standin, USER, "/status", user_id=USER)
+    text = sent.plain_text or ""
+    assert "jgb.40y" in text and "version test" in text
+
+
+async def test_chatid_in_a_forum_topic(telegram_standin: TelegramStandin) -> None:
+    """/chatid in a forum topic shows chat and topic id, and the reply stays in the topic."""
+    tg = telegram_standin
+    sent = await ask(
+        tg, GROUP, "/chatid", user_id=USER, chat_type="supergroup", is_forum=True, thread_id=77
+    )
+    assert f"Chat id: {GROUP} (supergroup)" in (sent.plain_text or "")
+    assert "Topic id: 77" in (sent.plain_text or "")
+    assert sent.thread_id == 77
+    private = await ask(tg, USER, "/chatid", user_id=USER)
+    assert "Topic id: none" in (private.plain_text or "") and private.thread_id is None
+
+
+async def test_subscribe_private_then_unsubscribe(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """/subscribe in a private chat stores the chat at the given level; /unsubscribe stops it."""
+    tg = telegram_standin
+    sent = await ask(tg, USER, "/subscribe elevated", user_id=USER)
+    assert "Subscribed: alerts at elevated" in (sent.plain_text or "")
+    assert sent.reply_markup is not None  # the settings keyboard
+    sub = await store.get_subscription(Target("telegram", str(USER)))
+    assert sub is not None and sub.active and sub.kind == "private"
+    assert sub.min_level.label == "elevated"
+    bad = await ask(tg, USER, "/subscribe extreme", user_id=USER)
+    assert "unknown level 'extreme'" in (bad.plain_text or "")
+    assert "Usage:" in (bad.plain_text or "")
+    gone = await ask(tg, USER, "/unsubscribe", user_id=USER)
+    assert "Unsubscribed" in (gone.plain_text or "")
+    sub = await store.get_subscription(Target("telegram", str(USER)))
+    assert sub is not None and not sub.active
+    again = await ask(tg, USER, "/unsubscribe", user_id=USER)
+    assert again.plain_text == "This chat was not subscribed."
+
+
+async def test_group_subscribe_needs_a_chat_admin(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """In a group, a member is refused; an admin subscribes the group (default level high)."""
+    tg = telegram_standin
+    tg.set_admins(GROUP, [ADMIN], creator_id=OTHER)
+    refused = await ask(tg, GROUP, "/subscribe", user_id=USER, chat_type="supergroup")
+    assert refused.plain_text == "Only this group's admins can change its alerts."
+    assert await store.get_subscription(Target("telegram", str(GROUP))) is None
+    ok = await ask(tg, GROUP, "/subscribe", user_id=OTHER, chat_type="supergroup")  # creator
+    assert "Subscribed: alerts at high" in (ok.plain_text or "")
+    sub = await store.get_subscription(Target("telegram", str(GROUP)))
+    assert sub is not None and sub.kind == "group"
+    refused = await ask(tg, GROUP, "/settings mute 2h", user_id=USER, chat_type="supergroup")
+    assert refused.plain_text == "Only this group's admins can change its alerts."
+    shown = await ask(tg, GROUP, "/settings", user_id=USER, chat_type="supergroup")
+    assert "Minimum level: high" in (shown.plain_text or "")  # anyone may look
+
+
+async def test_forum_topic_subscriptions_are_separate(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """A subscription made in a forum topic is keyed by (chat, topic)."""
+    tg = telegram_standin
+    tg.set_admins(GROUP, [USER])
+    sent = await ask(
+        tg, GROUP, "/subscribe severe", user_id=USER, chat_type="supergroup", is_forum=True,
+        thread_id=9,
+    )  # fmt: skip
+    assert sent.thread_id == 9
+    assert await store.get_subscription(Target("telegram", str(GROUP), "9")) is not None
+    assert await store.get_subscription(Target("telegram", str(GROUP))) is None
+
+
+async def test_settings_text_subcommands(telegram_standin: TelegramStandin, store: Store) -> None:
+    """/settings level|quiet|mute|mute_rule change the stored subscription; mistakes get usage."""
+    tg = telegram_standin
+    target = Target("telegram", str(USER))
+    not_yet = await ask(tg, USER, "/settings mute 2h", user_id=USER)
+    assert "not subscribed yet" in (not_yet.plain_text or "")
+    await ask(tg, USER, "/subscribe", user_id=USER)
+    await ask(tg, USER, "/settings level severe", user_id=USER)
+    quiet = await ask(tg, USER, "/settings quiet 22:00 07:00 Europe/Berlin", user_id=USER)
+    assert "Quiet hours: 22:00–07:00 Europe/Berlin" in (quiet.plain_text or "")
+    await ask(tg, USER, "/settings mute 2h", user_id=USER)
+    await ask(tg, USER, "/settings mute_rule yen-surge", user_id=USER)
+    sub = await store.get_subscription(target)
+    assert sub is not None
+    assert sub.min_level.label == "severe" and sub.tz == "Europe/Berlin"
+    assert sub.mute_until is not None and sub.muted_rules == ("yen-surge",)
+    await ask(tg, USER, "/settings unmute_rule yen-surge", user_id=USER)
+    await ask(tg, USER, "/settings quiet off", user_id=USER)
+    await ask(tg, USER, "/settings unmute", user_id=USER)
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.muted_rules == () and sub.quiet_start is None
+    assert sub.mute_until is None
+    for wrong, expected in [
+        ("/settings quiet 25:00 07:00", "expected a time as HH:MM"),
+        ("/settings quiet 22:00 07:00 Mars/Olympus", "unknown time zone"),
+        ("/settings mute forever", "bad duration"),
+        ("/settings mute_rule nope", "unknown rule 'nope'"),
+        ("/settings frobnicate", "I can't read /settings frobnicate"),
+    ]:
+        answer = await ask(tg, USER, wrong, user_id=USER)
+        assert expected in (answer.plain_text or ""), wrong
+        assert "Usage:" in (answer.plain_text or "")
+
+
+async def test_unknown_command_gets_one_line(telegram_standin: TelegramStandin) -> None:
+    """An unknown command gets one line pointing to /help; another bot's command is ignored."""
+    tg = telegram_standin
+    tg.inject_message(GROUP, "/weather@some_other_bot", user_id=USER, chat_type="supergroup")
+    sent = await ask(tg, USER, "/frobnicate now", user_id=USER)
+    assert sent.plain_text == "I don't know /frobnicate. Try /help for the list."
+    assert tg.messages_to(GROUP) == []
+
+
+async def test_operator_commands_refuse_others(telegram_standin: TelegramStandin) -> None:
+    """/broadcast, /test_alert, /stats from a non-operator get a polite refusal."""
+    tg = telegram_standin
+    for command in ("/broadcast hi", "/test_alert", "/stats"):
+        sent = await ask(tg, USER, command, user_id=USER)
+        assert "is for carrywatch operators only" in (sent.plain_text or ""), command
+    sent = await ask(tg, GROUP, "/stats", user_id=USER, chat_type="supergroup")
+    assert "/stats is for carrywatch operators only" in (sent.plain_text or "")
+
+
+async def test_operator_commands(telegram_standin: TelegramStandin, store: Store) -> None:
+    """Operators broadcast (text kept verbatim), queue a test alert and read stats."""
+    tg = telegram_standin
+    nobody = await ask(tg, ADMIN, "/test_alert", user_id=ADMIN)
+    assert "no active subscriptions" in (nobody.plain_text or "")
+    await ask(tg, USER, "/subscribe", user_id=USER)
+    text = "/broadcast Maintenance <tonight> & tomorrow\nsecond line"
+    sent = await ask(tg, ADMIN, text, user_id=ADMIN)
+    assert "Queued the announcement to 1 chat(s)" in (sent.plain_text or "")
+    [event] = await store.recent_alerts(1)
+    assert event.headline == "Maintenance <tonight> & tomorrow\nsecond line"
+    empty = await ask(tg, ADMIN, "/broadcast", user_id=ADMIN)
+    assert "nothing to broadcast" in (empty.plain_text or "")
+    queued = await ask(tg, ADMIN, "/test_alert", user_id=ADMIN)
+    assert "Queued a test alert to 1 chat(s)" in (queued.plain_text or "")
+    stats = await ask(tg, ADMIN, "/stats", user_id=ADMIN)
+    assert "telegram: 1" in (stats.plain_text or "") and "pending: 2" in (stats.plain_text or "")
+
+
+async def test_adapter_is_constructed_from_settings(
+    adapter: TelegramAdapter, service: CommandService
+) -> None:
+    """Polling is the default mode; the secret token is random per adapter."""
+    assert adapter.mode == "polling"
+    assert len(adapter.secret_token) >= 40
