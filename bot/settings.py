@@ -88,6 +88,14 @@ class DispatchSettings(BaseModel):
     poll_seconds: float = 1.0
 
 
+class AlertSettings(BaseModel):
+    repeat_interval: str = "0"  # remind while a rule keeps firing, e.g. "12h"; "0" = never
+    console: bool | None = None  # print alerts to the terminal; default: when no chat is on
+    console_min_level: str = "low"
+    channel_min_level: str = "elevated"  # the Telegram broadcast channel
+    tz: str = "UTC"  # time zone for console and channel messages
+
+
 class Settings(BaseSettings):
     """Everything carrywatch reads from its environment and config file."""
 
@@ -106,6 +114,7 @@ class Settings(BaseSettings):
     sources: dict[str, SourceSettings] = Field(default_factory=_default_sources)
     http: HttpSettings = Field(default_factory=HttpSettings)
     dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     rules_file: Path | None = None  # extra rules TOML; default rules ship with the package
 
     @field_validator("sources", mode="before")

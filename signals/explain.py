@@ -20,7 +20,7 @@ _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y":
 
 
 def _bp(v: float) -> str:
-    return f"{v:+.0f} bp"
+    return f"{v:+.1f} bp" if abs(v) < 10 else f"{v:+.0f} bp"
 
 
 def _pct(v: float) -> str:

@@ -136,7 +136,7 @@ class AlertPolicy:
                     kind=c.kind,
                     level=rule.level,
                     headline=headline(t),
-                    cause=cause(rule, snapshot),
+                    cause=cause(rule, snapshot, resolved=t.kind is TransitionKind.RESOLVED),
                     as_of=snapshot.as_of,
                     created_at=now,
                     value=t.value,

@@ -30,9 +30,11 @@ def _driver(rule: Rule, snapshot: Snapshot) -> ComponentScore | None:
     return max(pool, key=lambda c: (c.score or 0.0) * c.weight)
 
 
-def cause(rule: Rule, snapshot: Snapshot) -> str:
+def cause(rule: Rule, snapshot: Snapshot, resolved: bool = False) -> str:
     """One sentence: the rule's meaning and the strongest reading behind it."""
     lead = rule.description or rule.expression
+    if resolved:
+        lead = f"Cleared: {lead[0].lower()}{lead[1:]}"
     driver = _driver(rule, snapshot)
     score = (
         f"score {snapshot.score:.0f} ({snapshot.level.label})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import backtest, config_cmd
+from bot.cli import backtest, config_cmd, history_cmd, replay_cmd, run_cmd
 
 app = typer.Typer(
     name="carrywatch",
@@ -12,8 +12,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # tracebacks could carry settings; we print clean errors
 )
+app.command("run")(run_cmd.run)
+app.command("risk")(run_cmd.risk)
 app.command("backtest")(backtest.backtest)
+app.command("replay")(replay_cmd.replay)
+app.command("demo")(replay_cmd.demo)
+app.add_typer(history_cmd.app, name="history")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(run_cmd.db_app, name="db")
 
 
 def main() -> None:

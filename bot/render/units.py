@@ -48,9 +48,9 @@ def indicator_label(name: str) -> str:
 def format_value(name: str, value: float) -> str:
     """``3.72%``, ``+23 bp``, ``-2.9%``, ``$53,991``, ``145.58``, ``3.1σ``, ``62``."""
     if name == "score" or name.startswith("component."):
-        return f"{value:.0f}"
+        return f"{value:.1f}"
     if name.endswith("_bp"):
-        return f"{value:+.0f} bp"
+        return f"{value:+.1f} bp" if abs(value) < 10 else f"{value:+.0f} bp"
     if name.endswith("_pct") or ".drawdown_" in name:
         return f"{value:+.1f}%"
     if ".z_" in name:

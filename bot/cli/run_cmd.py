@@ -1,0 +1,81 @@
+"""``carrywatch run``, ``risk`` and ``db upgrade``: the service and its read-outs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.cli.common import fail
+from bot.commands.answers import CommandError, RiskAnswer
+from bot.commands.service import CommandService
+from bot.render.plain import render_risk
+from bot.runtime.app import Runtime
+from bot.settings import Settings, load_settings
+from bot.store.db import upgrade
+from bot.store.store import Store
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        fail(f"invalid settings (see `carrywatch config check`):\n{exc}")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%Y-%m-%dT%H:%M:%S%z",
+    )
+
+
+def run(
+    telegram_webhook: Annotated[
+        str | None,
+        typer.Option("--telegram-webhook", help="Public HTTPS URL for Telegram webhook mode."),
+    ] = None,
+) -> None:
+    """Run the bot: pollers, scoring, alerting and every configured chat adapter."""
+    settings = settings_or_exit()
+    if telegram_webhook:
+        settings.telegram.webhook_url = telegram_webhook
+    configure_logging(settings.log_level)
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C during shutdown
+        asyncio.run(Runtime(settings).run_until_signalled())
+
+
+async def _latest_risk(settings: Settings) -> RiskAnswer:
+    async with Store(settings.database_url) as store:
+        return await CommandService(store).risk()
+
+
+def risk(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the snapshot as JSON.")] = False,
+) -> None:
+    """The current snapshot, as /risk would answer it (from the latest stored snapshot)."""
+    settings = settings_or_exit()
+    try:
+        answer = asyncio.run(_latest_risk(settings))
+    except CommandError as exc:
+        fail(f"{exc.message} (database: {settings.database_url.split('@')[-1]})", code=1)
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), allow_nan=False))
+    else:
+        typer.echo(render_risk(answer))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (also done automatically on start)."""
+    settings = settings_or_exit()
+    asyncio.run(upgrade(settings.database_url))
+    typer.echo(f"database at the newest schema ({settings.database_url.split('@')[-1]})")

@@ -1,0 +1,30 @@
+"""The console notifier: alerts printed to the terminal (the embedded demo's channel)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.alerts.events import AlertMessage
+from bot.notify.base import Delivered, SendResult, Target
+from bot.render.plain import render_message
+
+CONSOLE_TARGET = Target("console", "stdout")
+
+
+class ConsoleNotifier:
+    def __init__(self, stream: TextIO | None = None, tz: str = "UTC") -> None:
+        self._stream = stream
+        self._tz = tz
+        self.sent: list[AlertMessage] = []  # what went out, for the demo summary and tests
+
+    @property
+    def platform(self) -> str:
+        return "console"
+
+    async def send(self, target: Target, message: AlertMessage) -> SendResult:
+        stream = self._stream or sys.stdout
+        stream.write(render_message(message, self._tz) + "\n\n")
+        stream.flush()
+        self.sent.append(message)
+        return Delivered(message_id=str(len(self.sent)))

@@ -1,0 +1,227 @@
+"""The running bot: one object that owns every long-lived resource.
+
+``start()`` and ``stop()`` are the only lifecycle calls, made in one place
+(like python-telegram-bot's Application). The CLI's ``run`` and ``replay`` and
+the end-to-end tests all drive this same object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Protocol, TextIO
+
+import pandas as pd
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.alerts.policy import AlertPolicy
+from bot.commands.feeds import poll_key, poll_record
+from bot.commands.service import CommandService
+from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
+from bot.history.loader import load_history_panel
+from bot.metrics import POLL_LATENCY, POLLS
+from bot.notify.base import Notifier, Target
+from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
+from bot.quality.gate import QualityGate
+from bot.rules.load import load_rules
+from bot.runtime.health import HealthServer
+from bot.runtime.jobs import PollJob, build_jobs
+from bot.runtime.pipeline import Pipeline
+from bot.settings import Settings
+from bot.sources.http import HttpFetcher
+from bot.sources.mof import MofSource
+from bot.store.store import Store
+from signals.durations import parse_duration
+from signals.incremental import IncrementalEngine
+from signals.levels import Level
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def app_version() -> str:
+    try:
+        return version("carrywatch")
+    except PackageNotFoundError:
+        return "dev"
+
+
+class Adapter(Protocol):
+    """A chat platform: commands in, alerts out through its notifier."""
+
+    @property
+    def notifier(self) -> Notifier: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = _utcnow,
+        console_stream: TextIO | None = None,
+        poll: bool = True,
+        history: pd.DataFrame | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.poll_enabled = poll
+        self._history = history
+        self.store = Store(settings.database_url, clock=clock)
+        self.http = HttpFetcher()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.adapters: list[Adapter] = []
+        self.console: ConsoleNotifier | None = None
+        self._console_stream = console_stream
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.health: HealthServer | None = None
+        self.started_at = clock()
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        s = self.settings
+        await self.store.start()
+        rules = load_rules(s.rules_file)
+        repeat = parse_duration(s.alerts.repeat_interval) or None
+        self.policy = AlertPolicy(rules, await self.store.get_rule_states(), repeat)
+        self.gate = QualityGate(self.clock)
+        cfg = DispatchConfig(
+            max_attempts=s.dispatch.max_attempts,
+            max_age=dt.timedelta(minutes=s.dispatch.max_age_minutes),
+        )
+        self.dispatcher = Dispatcher(self.store, {}, config=cfg, clock=self.clock)
+        self.pipeline = Pipeline(
+            self.store,
+            IncrementalEngine(),
+            self.policy,
+            self.gate,
+            self.clock,
+            on_alerts=self.dispatcher.wake,
+        )
+        self.service = CommandService(
+            self.store,
+            rules=[r.name for r in rules],
+            version=app_version(),
+            clock=self.clock,
+            started_at=self.started_at,
+        )
+        history = self._history
+        if history is None and s.history_dir is not None:
+            history = await asyncio.to_thread(load_history_panel, s.history_dir)
+        warmed = await self.pipeline.warm_up(history, self.clock())
+        log.info("engine warmed with %d observations", warmed)
+        await self._start_notifiers()
+        self._tasks.append(
+            asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
+        )
+        if s.http.port:
+            self.health = HealthServer(self.store, self.clock, s.http.host, s.http.port)
+            await self.health.start()
+        if self.poll_enabled:
+            await self.http.start()
+            self._schedule(build_jobs(s))
+            self.scheduler.start()
+
+    async def _start_notifiers(self) -> None:
+        s = self.settings
+        if s.telegram.enabled:
+            from bot.telegram.adapter import TelegramAdapter  # imported only when configured
+
+            tg = TelegramAdapter(s, self.service, self.store)
+            self.adapters.append(tg)
+            if s.telegram.channel:
+                await self.store.upsert_subscription(
+                    Target("telegram", s.telegram.channel),
+                    "channel",
+                    min_level=Level.parse(s.alerts.channel_min_level),
+                )
+        if s.discord.enabled:
+            from bot.discord.adapter import DiscordAdapter
+
+            self.adapters.append(DiscordAdapter(s, self.service, self.store))
+        for adapter in self.adapters:
+            await adapter.start()
+            self.dispatcher.add_notifier(adapter.notifier)
+        console_on = s.alerts.console if s.alerts.console is not None else not self.adapters
+        if console_on:
+            self.console = ConsoleNotifier(self._console_stream, tz=s.alerts.tz)
+            self.dispatcher.add_notifier(self.console)
+            await self.store.upsert_subscription(
+                CONSOLE_TARGET,
+                "private",
+                min_level=Level.parse(s.alerts.console_min_level),
+                tz=s.alerts.tz,
+            )
+
+    def _schedule(self, jobs: list[PollJob]) -> None:
+        first = self.clock() + dt.timedelta(seconds=2)
+        for job in jobs:
+            self.scheduler.add_job(
+                self.poll,
+                job.trigger,
+                args=[job],
+                id=job.job_id,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=600,
+                next_run_time=first,  # catch up on start, then follow the trigger
+            )
+        self.scheduler.add_job(
+            self._flush, "interval", minutes=5, id="crosscheck-flush", max_instances=1
+        )
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for task in self._tasks:
+            await task
+        self._tasks.clear()
+        for adapter in reversed(self.adapters):
+            await adapter.stop()
+        if self.health is not None:
+            await self.health.stop()
+        await self.http.stop()
+        await self.store.stop()
+
+    async def run_until_signalled(self) -> None:
+        """Start, serve until SIGINT/SIGTERM, then stop gracefully."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._stop.set)
+        await self.start()
+        log.info("carrywatch running; Ctrl-C to stop")
+        await self._stop.wait()
+        log.info("shutting down")
+        await self.stop()
+
+    # -- jobs ------------------------------------------------------------------------
+
+    async def poll(self, job: PollJob) -> None:
+        """Fetch one provider and push what it returned through the pipeline."""
+        now = self.clock()
+        source = job.source
+        if isinstance(source, MofSource) and not source.should_poll(now):
+            return
+        with POLL_LATENCY.labels(job.job_id).time():
+            result = await source.fetch(self.http, now)
+        POLLS.labels(job.job_id, "ok" if result.ok else "error").inc()
+        await self.store.meta_set(poll_key(source.name), poll_record(now, result.error))
+        await self.pipeline.ingest(result)
+
+    async def _flush(self) -> None:
+        await self.pipeline.flush()
