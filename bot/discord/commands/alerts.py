@@ -1,0 +1,164 @@
+"""/alerts …: a server's push alerts, for members with Manage Server only.
+
+One alert channel per server (see ``bot.discord.channels``); the other
+subcommands change that channel's subscription through the command service.
+Every answer is ephemeral: settings are a moderator's business, not the
+channel's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.commands.answers import CommandError, SettingsAnswer
+from bot.commands.service import CommandService
+from bot.discord.channels import AlertChannels
+from bot.discord.commands.guards import require_manage_guild
+from bot.discord.commands.reply import Reply, respond
+from bot.render.discord import settings_embed
+
+LevelName = Literal["low", "elevated", "high", "severe"]
+NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+
+
+def _guild_id(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:  # guild_only; require_manage_guild refused DMs already
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def _check_bot_can_post(interaction: discord.Interaction[Any], channel: Any) -> None:
+    """Refuse a channel the bot cannot post embeds in, rather than fail at the first alert."""
+    guild = interaction.guild
+    me = guild.me if guild is not None else None
+    if me is None or not isinstance(channel, discord.abc.GuildChannel):
+        return  # nothing cached to judge by; the first send will tell
+    missing = [
+        name for name, value in NEEDED if value and not getattr(channel.permissions_for(me), name)
+    ]
+    if missing:
+        names = ", ".join(m.replace("_", " ").title() for m in missing)
+        raise CommandError(
+            f"I can't post in {channel.mention}: missing {names}. Give me those there, then retry."
+        )
+
+
+class AlertsGroup(app_commands.Group):
+    """``/alerts channel|off|level|mute|unmute|mute_rule|unmute_rule|show``."""
+
+    def __init__(self, service: CommandService, channels: AlertChannels) -> None:
+        super().__init__(
+            name="alerts",
+            description="Push alerts for this server (Manage Server only)",
+            guild_only=True,
+            default_permissions=discord.Permissions(manage_guild=True),
+        )
+        self._service = service
+        self._channels = channels
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return require_manage_guild(interaction)
+
+    async def _confirm(
+        self,
+        interaction: discord.Interaction[Any],
+        change: Callable[[], Awaitable[SettingsAnswer]],
+        note: str = "",
+    ) -> None:
+        """Run ``change`` and show the server's settings after it."""
+
+        async def work() -> Reply:
+            answer = await change()
+            channel = await self._channels.current(_guild_id(interaction))
+            return Reply(embed=settings_embed(channel, answer, note))
+
+        await respond(interaction, work, ephemeral=True)
+
+    @app_commands.command(name="channel", description="Post this server's alerts in a channel")
+    @app_commands.describe(channel="where alerts go", level="minimum level (default high)")
+    async def channel(
+        self,
+        interaction: discord.Interaction[Any],
+        channel: discord.TextChannel,
+        level: LevelName | None = None,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        _check_bot_can_post(interaction, channel)
+        await self._confirm(
+            interaction,
+            lambda: self._channels.choose(guild_id, channel.id, level),
+            f"Alerts will be posted in {channel.mention}.",
+        )
+
+    @app_commands.command(name="off", description="Stop push alerts in this server")
+    async def off(self, interaction: discord.Interaction[Any]) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+
+        async def work() -> Reply:
+            was_on = await self._service.unsubscribe(target)
+            text = "Alerts are off." if was_on else "Alerts were already off."
+            return Reply(content=f"{text} Turn them on again with `/alerts channel`.")
+
+        await respond(interaction, work, ephemeral=True)
+
+    @app_commands.command(name="level", description="Only alert at or above this level")
+    async def level(self, interaction: discord.Interaction[Any], level: LevelName) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.set_level(target, level))
+
+    @app_commands.command(name="mute", description="Pause alerts for a while (severe still posts)")
+    @app_commands.describe(duration="e.g. 30m, 2h, 1d (1m to 30d)")
+    async def mute(self, interaction: discord.Interaction[Any], duration: str) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.mute(target, duration))
+
+    @app_commands.command(name="unmute", description="Resume alerts now")
+    async def unmute(self, interaction: discord.Interaction[Any]) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.unmute(target))
+
+    @app_commands.command(name="mute_rule", description="Stop alerts from one rule")
+    @app_commands.describe(rule="the rule's name")
+    async def mute_rule(self, interaction: discord.Interaction[Any], rule: str) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.mute_rule(target, rule))
+
+    @app_commands.command(name="unmute_rule", description="Alert from a muted rule again")
+    @app_commands.describe(rule="the rule's name")
+    async def unmute_rule(self, interaction: discord.Interaction[Any], rule: str) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.unmute_rule(target, rule))
+
+    @app_commands.command(name="show", description="This server's alert channel and settings")
+    async def show(self, interaction: discord.Interaction[Any]) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.settings(target))
+
+    @mute_rule.autocomplete("rule")
+    async def _rules(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        settings = await self._settings(interaction)
+        names = settings.rules if settings else ()
+        return _choices(names, current)
+
+    @unmute_rule.autocomplete("rule")
+    async def _muted(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        settings = await self._settings(interaction)
+        return _choices(settings.muted_rules if settings else (), current)
+
+    async def _settings(self, interaction: discord.Interaction[Any]) -> SettingsAnswer | None:
+        if interaction.guild_id is None:
+            return None
+        return (await self._channels.settings(interaction.guild_id))[1]
+
+
+def _choices(names: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
+    wanted = current.lower()
+    return [app_commands.Choice(name=n, value=n) for n in names if wanted in n.lower()][:25]

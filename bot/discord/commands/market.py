@@ -1,0 +1,100 @@
+"""/risk, /chart, /history, /status and /help: read-only, open to everyone.
+
+Each handler parses its options, calls one ``CommandService`` method and
+renders the answer; no business logic lives here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.commands.service import MAX_CHART_DAYS, MAX_HISTORY, CommandService
+from bot.discord.channels import AlertChannels
+from bot.discord.commands.reply import Reply, respond, usage
+from bot.render.discord import help_embed, history_embed, risk_embed, status_embed
+
+CHART_FILE = "carrywatch-score.png"
+
+
+def walk_commands(
+    tree: app_commands.CommandTree[Any], guild: discord.abc.Snowflake | None
+) -> Iterator[app_commands.Command[Any, ..., Any]]:
+    for command in tree.get_commands(guild=guild, type=discord.AppCommandType.chat_input):
+        if isinstance(command, app_commands.Group):
+            yield from (c for c in command.walk_commands() if isinstance(c, app_commands.Command))
+        else:
+            yield command
+
+
+def market_commands(
+    service: CommandService,
+    channels: AlertChannels,
+    tree: app_commands.CommandTree[Any],
+    guild: discord.abc.Snowflake | None,
+) -> list[app_commands.Command[Any, ..., Any]]:
+    """The read-only commands, bound to ``service``; ``tree``/``guild`` feed /help."""
+
+    @app_commands.command(name="risk", description="Current yen carry-unwind stress score and why")
+    async def risk(interaction: discord.Interaction[Any]) -> None:
+        async def work() -> Reply:
+            return Reply(embed=risk_embed(await service.risk()))
+
+        await respond(interaction, work)
+
+    @app_commands.command(
+        name="chart", description="PNG chart of the stress score with level bands"
+    )
+    @app_commands.describe(days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)")
+    async def chart(
+        interaction: discord.Interaction[Any],
+        days: app_commands.Range[int, 1, MAX_CHART_DAYS] | None = None,
+    ) -> None:
+        async def work() -> Reply:
+            answer = await service.chart(days)
+            embed = discord.Embed(title="carrywatch stress score", description=answer.caption)
+            embed.set_image(url=f"attachment://{CHART_FILE}")
+            return Reply(embed=embed, file=discord.File(io.BytesIO(answer.png), CHART_FILE))
+
+        await respond(interaction, work, defer_after=0)  # matplotlib takes a moment
+
+    @app_commands.command(name="history", description="The last alerts with time, level and cause")
+    @app_commands.describe(n=f"how many alerts (1 to {MAX_HISTORY}, default 10)")
+    async def history(
+        interaction: discord.Interaction[Any],
+        n: app_commands.Range[int, 1, MAX_HISTORY] | None = None,
+    ) -> None:
+        async def work() -> Reply:
+            return Reply(embed=history_embed(await service.history(n)))
+
+        await respond(interaction, work)
+
+    @app_commands.command(
+        name="status", description="Feeds fresh or stale, last alert, this server's alerts"
+    )
+    async def status(interaction: discord.Interaction[Any]) -> None:
+        async def work() -> Reply:
+            answer = await service.status()
+            channel, settings = (
+                await channels.settings(interaction.guild_id)
+                if interaction.guild_id is not None
+                else (None, None)
+            )
+            return Reply(embed=status_embed(answer, channel, settings))
+
+        await respond(interaction, work)
+
+    @app_commands.command(name="help", description="What carrywatch watches and how to use it")
+    async def help_(interaction: discord.Interaction[Any]) -> None:
+        listed = [(usage(c), c.description) for c in walk_commands(tree, guild)]
+
+        async def work() -> Reply:
+            return Reply(embed=help_embed(listed))
+
+        await respond(interaction, work, ephemeral=True)
+
+    return [risk, chart, history, status, help_]

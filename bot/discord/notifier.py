@@ -1,0 +1,91 @@
+"""``DiscordNotifier``: one alert message → one embed in a guild's alert channel.
+
+The dispatcher calls :meth:`DiscordNotifier.send` once per delivery and owns
+retries and backoff per target, so a send here must come back, classified, in
+bounded time:
+
+* discord.py's ``HTTPClient.request`` sleeps through a 429 and retries (up to
+  five tries) and waits on exhausted buckets. The client is built with
+  ``max_ratelimit_timeout`` (30 s, discord.py's minimum), so a longer wait
+  raises ``RateLimited`` at once instead of sleeping — returned as
+  ``RetryAfter(retry_after)``. Five 429s in a row surface as a 429
+  ``HTTPException`` — also ``RetryAfter``.
+* ``send_timeout`` bounds the whole call (bucket waits, discord.py's own 5xx
+  retries); past it the send is reported ``RetryAfter``. A timeout can in
+  principle land after Discord accepted the message, the same ambiguity as any
+  network timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import aiohttp
+import discord
+
+from bot.alerts.events import AlertMessage
+from bot.discord.errors import DEFAULT_BACKOFF, classify
+from bot.discord.metrics import SENDS
+from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
+from bot.render.discord_alerts import alert_embed
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class DiscordNotifier:
+    """Sends alert embeds through the adapter's logged-in discord.py client (REST
+    only; the gateway need not be connected). ``client`` returns the current
+    client, None while the adapter is stopped."""
+
+    def __init__(
+        self,
+        client: Callable[[], discord.Client | None],
+        *,
+        ready: Callable[[], bool],
+        send_timeout: float = 20.0,
+        backoff: float = DEFAULT_BACKOFF,
+    ) -> None:
+        self._client = client
+        self._ready = ready
+        self._send_timeout = send_timeout
+        self._backoff = backoff
+
+    @property
+    def platform(self) -> str:
+        return "discord"
+
+    async def send(self, target: Target, message: AlertMessage) -> SendResult:
+        result = await self._send(target, message)
+        outcome = {Delivered: "delivered", RetryAfter: "retry", Permanent: "permanent"}
+        SENDS.labels(outcome[type(result)]).inc()
+        if not isinstance(result, Delivered):
+            log.warning("discord send to %s: %s", target.chat_id, result)
+        return result
+
+    async def _send(self, target: Target, message: AlertMessage) -> SendResult:
+        if target.platform != self.platform:
+            return Permanent(f"not a Discord target: {target.platform}")
+        try:
+            channel_id = int(target.thread_id or target.chat_id)
+        except ValueError:
+            return Permanent(f"bad channel id {target.chat_id!r}", deactivate=True)
+        if not self._ready():
+            return RetryAfter(self._backoff, "Discord adapter not started")
+        embed = alert_embed(message)
+        client = self._client()
+        if client is None:
+            return RetryAfter(self._backoff, "Discord adapter not started")
+        channel = client.get_partial_messageable(channel_id)
+        try:
+            async with asyncio.timeout(self._send_timeout):
+                sent = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        except (discord.RateLimited, discord.HTTPException) as exc:
+            return classify(exc, self._backoff)
+        except TimeoutError:
+            return RetryAfter(self._backoff, f"no answer within {self._send_timeout:.0f}s")
+        except (aiohttp.ClientError, OSError) as exc:
+            return RetryAfter(self._backoff, f"network: {exc!r}"[:300])
+        return Delivered(str(sent.id))
