@@ -52,12 +52,12 @@ def _firing(book: RuleBook, rule: Rule) -> bool:
 
 
 def classify(
-    book: RuleBook, transitions: Sequence[Transition]
+    book: RuleBook, transitions: Sequence[Transition], was_firing: frozenset[str]
 ) -> tuple[list[Candidate], list[tuple[str, Suppressed]]]:
     """Stage 1: firing / escalated / resolved, with same-family inhibition.
 
     A rule does not notify while a higher-level rule of its family fires; a rule
-    that fires while a lower-level sibling is firing is an escalation.
+    that fires while a lower-level sibling was already firing is an escalation.
     """
     out: list[Candidate] = []
     suppressed: list[tuple[str, Suppressed]] = []
@@ -70,7 +70,7 @@ def classify(
             continue
         if t.kind is TransitionKind.RESOLVED:
             out.append(Candidate(t, EventKind.RESOLVED))
-        elif any(_firing(book, r) and r.level < t.rule.level for r in family):
+        elif any(r.name in was_firing and r.level < t.rule.level for r in family):
             out.append(Candidate(t, EventKind.ESCALATED))
         else:
             out.append(Candidate(t, EventKind.FIRING))
@@ -117,8 +117,9 @@ class AlertPolicy:
         return out
 
     def evaluate(self, snapshot: Snapshot, now: dt.datetime) -> PolicyResult:
+        was_firing = frozenset(r.name for r in self.book.rules if _firing(self.book, r))
         transitions = self.book.evaluate(dict(snapshot.indicators), now)
-        candidates, suppressed = classify(self.book, transitions)
+        candidates, suppressed = classify(self.book, transitions, was_firing)
         for name, why in suppressed:
             log.info("alert %s suppressed: %s", name, why.value)
         candidates += self._repeat_candidates(now, {t.rule.name for t in transitions})
