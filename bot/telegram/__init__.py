@@ -7,11 +7,11 @@ everywhere and no runtime warning appears.
 
 Public API::
 
-    notifier = TelegramNotifier.from_settings(settings.telegram)   # for the dispatcher
-    adapter = TelegramAdapter(settings.telegram, service)         # commands; owns the bot
-    await notifier.start(); await adapter.start()
+    adapter = TelegramAdapter(settings, service, store)   # commands + the alert notifier
+    await adapter.start()                                 # getMe, setMyCommands, polling/webhook
+    dispatcher.add_notifier(adapter.notifier)             # TelegramNotifier, platform "telegram"
     ...
-    await adapter.stop(); await notifier.stop()
+    await adapter.stop()
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.telegram.adapter import TelegramAdapter
-from bot.telegram.channel import channel_subscription
 from bot.telegram.notifier import TelegramNotifier
 
-__all__ = ["TelegramAdapter", "TelegramNotifier", "channel_subscription"]
+__all__ = ["TelegramAdapter", "TelegramNotifier"]

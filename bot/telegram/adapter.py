@@ -17,11 +17,14 @@ from telegram import Update
 from telegram.ext import BaseRateLimiter
 
 from bot.commands.service import CommandService
-from bot.settings import TelegramSettings
+from bot.settings import Settings, TelegramSettings
+from bot.store.store import Store
 from bot.telegram.app import TelegramApp, build_application, register_commands
 from bot.telegram.context import Clock, utc_now
+from bot.telegram.membership import membership_handler
+from bot.telegram.notifier import TelegramNotifier
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 def webhook_path(url: str) -> str:
@@ -30,24 +33,35 @@ def webhook_path(url: str) -> str:
 
 
 class TelegramAdapter:
-    """Commands for one bot. ``webhook_url`` (or settings.webhook_url) switches to webhooks."""
+    """Commands and alerts for one bot; ``notifier`` is what the dispatcher sends through.
+
+    ``webhook_url`` (or ``settings.telegram.webhook_url``) switches to webhooks.
+    ``store`` is optional: with it, a user blocking the bot (``my_chat_member``)
+    deactivates that chat's subscriptions at once instead of at the next alert.
+    """
 
     def __init__(
         self,
-        settings: TelegramSettings,
+        settings: Settings | TelegramSettings,
         service: CommandService,
+        store: Store | None = None,
         *,
         webhook_url: str | None = None,
         secret_token: str | None = None,
         rate_limiter: BaseRateLimiter[Any] | None = None,
+        notifier: TelegramNotifier | None = None,
         clock: Clock = utc_now,
     ) -> None:
-        self._settings = settings
-        self.webhook_url = webhook_url or settings.webhook_url
+        tg = settings.telegram if isinstance(settings, Settings) else settings
+        self._settings = tg
+        self.webhook_url = webhook_url or tg.webhook_url
         self.secret_token = secret_token or secrets.token_urlsafe(32)
         self.application: TelegramApp = build_application(
-            settings, service, rate_limiter=rate_limiter, clock=clock
+            tg, service, rate_limiter=rate_limiter, clock=clock
         )
+        if store is not None:
+            self.application.add_handler(membership_handler(store))
+        self.notifier = notifier or TelegramNotifier.from_settings(tg)
         self._running = False
 
     @property
@@ -56,6 +70,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         app = self.application
+        await self.notifier.start()
         await app.initialize()
         try:
             await register_commands(app, frozenset(self._settings.admins))
@@ -93,3 +108,4 @@ class TelegramAdapter:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await self.notifier.stop()

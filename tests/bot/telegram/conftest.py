@@ -89,9 +89,9 @@ def tg_settings(telegram_standin: TelegramStandin) -> TelegramSettings:
 
 @pytest.fixture
 async def adapter(
-    tg_settings: TelegramSettings, service: CommandService
+    tg_settings: TelegramSettings, service: CommandService, store: Store
 ) -> AsyncIterator[TelegramAdapter]:
-    bot = TelegramAdapter(tg_settings, service)
+    bot = TelegramAdapter(tg_settings, service, store)
     await bot.start()
     try:
         yield bot

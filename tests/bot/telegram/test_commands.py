@@ -7,6 +7,8 @@ refuse everyone else politely, and only group admins change a group's alerts.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.commands.service import CommandService
@@ -236,3 +238,17 @@ async def test_adapter_is_constructed_from_settings(
     """Polling is the default mode; the secret token is random per adapter."""
     assert adapter.mode == "polling"
     assert len(adapter.secret_token) >= 40
+
+
+async def test_blocking_the_bot_deactivates_at_once(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """my_chat_member "kicked" in a private chat (user blocked the bot) deactivates it."""
+    tg = telegram_standin
+    await ask(tg, USER, "/subscribe", user_id=USER)
+    tg.inject_my_chat_member(USER, USER, old_status="member", new_status="kicked")
+    target = Target("telegram", str(USER))
+    async with asyncio.timeout(10):  # the store has no change event; poll it
+        while (sub := await store.get_subscription(target)) is not None and sub.active:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    assert sub is not None and sub.broken_reason == "bot kicked in private chat"
