@@ -61,7 +61,7 @@ class Dispatcher:
         self._store = store
         self._notifiers = dict(notifiers)
         self._cfg = config or DispatchConfig()
-        self._limiter = limiter or Limiter()
+        self._limiter = limiter or Limiter(clock=lambda: self._clock().timestamp())
         self._clock = clock
         self._worker = worker_id or f"dispatch-{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
