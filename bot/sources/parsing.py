@@ -1,0 +1,152 @@
+"""Checks every provider parser shares, so each reports problems the same way.
+
+Bodies are sniffed before they are parsed: an empty body, or an HTML page
+served with status 200 (CDN error pages, maintenance pages, captive portals),
+is named as such rather than as "bad JSON". JSON is decoded with NaN/Infinity
+refused (Python's ``json`` accepts them by default) and a body that stops in
+the middle is reported as truncated.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from bot.sources.errors import FormatProblem, SourceFormatError
+from signals.loaders.errors import HistoryFormatError
+from signals.observation import Observation
+
+
+def sniff(body: bytes, source: str) -> bytes:
+    """Strip a UTF-8 BOM; reject empty bodies and HTML pages."""
+    if body.startswith(codecs.BOM_UTF8):
+        body = body[len(codecs.BOM_UTF8) :]
+    if not body.strip():
+        raise SourceFormatError(source, FormatProblem.EMPTY, "empty body")
+    head = body.lstrip()[:512].lower()
+    if head.startswith(b"<") or b"<html" in head or b"<!doctype" in head:
+        raise SourceFormatError(source, FormatProblem.HTML_BODY, "an HTML page instead of data")
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"non-finite number {name} in JSON")
+
+
+def load_json(body: bytes, source: str) -> Any:
+    """Decode a JSON body; NaN/Infinity are bad values, an early end is truncation."""
+    body = sniff(body, source)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(source, FormatProblem.MALFORMED, f"not UTF-8: {exc}") from exc
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            raise SourceFormatError(
+                source, FormatProblem.TRUNCATED, f"JSON ends early at byte {exc.pos}"
+            ) from exc
+        raise SourceFormatError(source, FormatProblem.MALFORMED, f"bad JSON: {exc}") from exc
+    except ValueError as exc:  # from _refuse_constant
+        raise SourceFormatError(source, FormatProblem.BAD_VALUE, str(exc)) from exc
+    except RecursionError as exc:
+        raise SourceFormatError(source, FormatProblem.MALFORMED, "JSON nested too deep") from exc
+
+
+def number(raw: object, source: str, where: str) -> float:
+    """A finite float from a JSON number or numeric string; anything else is a bad value."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise SourceFormatError(source, FormatProblem.BAD_VALUE, f"{where}: not a number: {raw!r}")
+    try:
+        value = float(raw)
+    except (ValueError, OverflowError) as exc:
+        raise SourceFormatError(
+            source, FormatProblem.BAD_VALUE, f"{where}: not a number: {raw!r}"
+        ) from exc
+    if not math.isfinite(value):
+        raise SourceFormatError(source, FormatProblem.BAD_VALUE, f"{where}: non-finite {raw!r}")
+    return value
+
+
+def positive(raw: object, source: str, where: str) -> float:
+    """A price: finite and > 0 (a zero or negative price is never a market value)."""
+    value = number(raw, source, where)
+    if value <= 0:
+        raise SourceFormatError(source, FormatProblem.BAD_VALUE, f"{where}: price {value} <= 0")
+    return value
+
+
+def epoch_seconds(raw: object, source: str, where: str) -> int:
+    """A bar's open time: integral epoch seconds in a sane range (2009..2200)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise SourceFormatError(source, FormatProblem.MALFORMED, f"{where}: bad time {raw!r}")
+    if not math.isfinite(raw) or raw != int(raw) or not 1_230_000_000 <= raw <= 7_258_118_400:
+        raise SourceFormatError(source, FormatProblem.MALFORMED, f"{where}: bad time {raw!r}")
+    return int(raw)
+
+
+def utc_day(epoch: int) -> dt.date:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+
+
+def format_error(exc: HistoryFormatError, source: str) -> SourceFormatError:
+    """A history parser's complaint as a source error, with the best-fitting problem."""
+    text = exc.problem.lower()
+    if "html" in text:
+        problem = FormatProblem.HTML_BODY
+    elif "empty" in text:
+        problem = FormatProblem.EMPTY
+    elif "truncat" in text or "fields" in text or "ends" in text:
+        problem = FormatProblem.TRUNCATED
+    elif "nan" in text or "inf" in text or "number" in text or "value" in text:
+        problem = FormatProblem.BAD_VALUE
+    else:
+        problem = FormatProblem.MALFORMED
+    return SourceFormatError(source, problem, str(exc))
+
+
+def run_loader(load: Callable[[bytes], pd.DataFrame], body: bytes, source: str) -> pd.DataFrame:
+    """Run a history loader on a provider body; its complaints become source errors.
+
+    ``csv.Error`` is caught as well: the loaders use the csv module for headers,
+    which raises it on e.g. a bare CR inside a line (seen by the fuzz test).
+    """
+    body = sniff(body, source)
+    try:
+        return load(body)
+    except HistoryFormatError as exc:
+        raise format_error(exc, source) from exc
+    except csv.Error as exc:
+        raise SourceFormatError(source, FormatProblem.MALFORMED, f"CSV: {exc}") from exc
+
+
+def frame_observations(
+    frame: pd.DataFrame, source: str, fetched_at: dt.datetime
+) -> list[Observation]:
+    """Observations from a history parser's frame (DatetimeIndex x series columns).
+
+    Missing cells are a tenor not published that day (MOF's ``-``), not an
+    error, so they are skipped; infinities cannot pass. Chronological order,
+    one series after another.
+    """
+    out: list[Observation] = []
+    dates = [ts.date() for ts in pd.DatetimeIndex(frame.index)]
+    for column in frame.columns:
+        values = frame[column].to_numpy(dtype="float64", na_value=math.nan)
+        for day, value in zip(dates, values, strict=True):
+            if math.isnan(value):
+                continue
+            if not math.isfinite(value):
+                raise SourceFormatError(
+                    source, FormatProblem.BAD_VALUE, f"{column} on {day}: non-finite {value}"
+                )
+            out.append(Observation(str(column), day, float(value), source, fetched_at))
+    return out
