@@ -84,7 +84,7 @@ class Pipeline:
         stored_keys = {(o.series, o.date) for o in stored}
         merged: list[Observation] = list(stored)
         if history is not None:
-            tail = history.loc[pd.Timestamp(since) :]
+            tail = history.loc[pd.Timestamp(since) : pd.Timestamp(now.date())]
             for series in tail.columns:
                 column = tail[series].dropna()
                 for ts, value in zip(
