@@ -20,7 +20,8 @@ Inputs = Mapping[str, FloatArray]
 
 def ramp(x: FloatArray, r: Ramp) -> FloatArray:
     """0 at ``r.start``, 100 at ``r.full``, linear between, clipped; NaN stays NaN."""
-    out: FloatArray = np.clip((x - r.start) / (r.full - r.start), 0.0, 1.0) * 100.0
+    # minimum/maximum rather than np.clip: same values (NaN included), far less overhead
+    out: FloatArray = np.minimum(np.maximum((x - r.start) / (r.full - r.start), 0.0), 1.0) * 100.0
     return out
 
 

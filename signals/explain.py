@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 
 from signals.components import ComponentSpec, comovement_parts, component_specs
 from signals.config import EngineConfig
@@ -29,6 +28,11 @@ def _pct(v: float) -> str:
 
 def _sigma(v: float) -> str:
     return f"{v:+.1f}σ"
+
+
+def _as_date(value: np.datetime64) -> dt.date:
+    day: dt.date = value.astype("datetime64[D]").item()
+    return day
 
 
 def _val(inputs: Mapping[str, FloatArray], key: str, i: int) -> float | None:
@@ -94,9 +98,8 @@ def _reason(
             text += f", at ${lvl:,.0f}"
         return text
     # comovement
-    parts = [
-        float(p[0]) for p in comovement_parts({k: a[i : i + 1] for k, a in inputs.items()}, cfg, 1)
-    ]
+    needed = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
+    parts = [float(p[0]) for p in comovement_parts(needed, cfg, 1)]
     names = ("yen up", "BTC down", "JGB yields up")
     moving = [
         f"{n} ({p:.0%} of full)"
@@ -108,16 +111,26 @@ def _reason(
     return "markets not moving together" + (f" (only {moving[0]})" if moving else "")
 
 
-def _values(spec: ComponentSpec, inputs: Mapping[str, FloatArray], i: int) -> dict[str, float]:
+def _values(spec: ComponentSpec, by_series: Mapping[str, dict[str, float]]) -> dict[str, float]:
     """The fresh raw indicator values of the series a component reads."""
     out: dict[str, float] = {}
     for series in spec.series:
-        prefix = series + "."
-        for key, arr in inputs.items():
-            if key == series or key.startswith(prefix):
-                value = float(arr[i])
-                if not math.isnan(value):
-                    out[key] = value
+        out.update(by_series.get(series, {}))
+    return out
+
+
+def _group_by_series(
+    inputs: Mapping[str, FloatArray], i: int, series: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """``{"btc": {"btc": 53991.5, "btc.chg_5d_pct": -12.1, ...}}``, fresh values only."""
+    known = set(series)
+    out: dict[str, dict[str, float]] = {}
+    for key, arr in inputs.items():
+        value = float(arr[i])
+        if math.isnan(value):
+            continue
+        head = key if key in known else key.rsplit(".", 1)[0]
+        out.setdefault(head, {})[key] = value
     return out
 
 
@@ -131,7 +144,7 @@ def _unavailable_reason(
     stale_series = [s for s in spec.series if s in stale and bool(stale[s][i])]
     if stale_series:
         s = stale_series[0]
-        last = pd.Timestamp(data_dates[s][i]).date()
+        last = _as_date(data_dates[s][i])
         return f"stale: {s} last seen {last.isoformat()} ({(as_of - last).days} days old); dropped"
     missing = [s for s in spec.series if s not in data_dates or np.isnat(data_dates[s][i])]
     return f"no data for {', '.join(missing) or ', '.join(spec.series)}; dropped"
@@ -151,11 +164,12 @@ def build_snapshot(
 ) -> Snapshot:
     comps: list[ComponentScore] = []
     indicators: dict[str, float] = {}
+    by_series = _group_by_series(inputs, i, cfg.scored_series)
     for spec in component_specs(cfg):
         raw = float(components[spec.name][i])
         available = not math.isnan(raw)
         dates = [
-            pd.Timestamp(data_dates[s][i]).date()
+            _as_date(data_dates[s][i])
             for s in spec.series
             if s in data_dates and not np.isnat(data_dates[s][i])
         ]
@@ -169,7 +183,7 @@ def build_snapshot(
                 base_weight=cfg.weight(spec.name),
                 available=available,
                 stale=is_stale,
-                values=_values(spec, inputs, i),
+                values=_values(spec, by_series),
                 data_date=max(dates) if dates else None,
                 reason=_reason(spec, inputs, i, cfg)
                 if available
@@ -178,10 +192,8 @@ def build_snapshot(
         )
         if available:
             indicators[f"component.{spec.name}"] = raw
-    for key, arr in inputs.items():
-        value = float(arr[i])
-        if not math.isnan(value):
-            indicators[key] = value
+    for values in by_series.values():
+        indicators.update(values)
     total = float(score[i])
     has_score = not math.isnan(total)
     if has_score:

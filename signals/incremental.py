@@ -30,7 +30,7 @@ class OutOfOrderError(ValueError):
 class _SeriesState:
     dates: deque[dt.date]
     values: deque[float]
-    latest: dict[str, float] = field(default_factory=dict)
+    latest: dict[str, np.ndarray] = field(default_factory=dict)  # length-1 arrays, ready to score
 
 
 class IncrementalEngine:
@@ -65,7 +65,9 @@ class IncrementalEngine:
         arrays = compute_indicators(
             series, np.fromiter(st.values, float, len(st.values)), self.config.windows
         )
-        st.latest = {suffix: float(arr[-1]) for suffix, arr in arrays.items()}
+        st.latest = {
+            indicator_key(series, suffix): arr[-1:].copy() for suffix, arr in arrays.items()
+        }
         if series in ("jgb.10y", "ust.10y"):
             self._derive_spread(date)
 
@@ -82,7 +84,7 @@ class IncrementalEngine:
 
     def snapshot(self, as_of: dt.date) -> Snapshot:
         cfg = self.config
-        as_of64 = np.datetime64(as_of, "D")
+        missing = np.array([np.nan])
         inputs: dict[str, np.ndarray] = {}
         data_dates: dict[str, np.ndarray] = {}
         stale: dict[str, np.ndarray] = {}
@@ -94,9 +96,8 @@ class IncrementalEngine:
             fresh = 0 <= age <= cfg.max_age(series)
             data_dates[series] = np.array([np.datetime64(last, "D")])
             stale[series] = np.array([not fresh])
-            for suffix, value in st.latest.items():
-                inputs[indicator_key(series, suffix)] = np.array([value if fresh else np.nan])
-        del as_of64
+            for key, value in st.latest.items():
+                inputs[key] = value if fresh else missing
         components, score, weights = evaluate(inputs, cfg, 1)
         return build_snapshot(
             as_of=as_of,
