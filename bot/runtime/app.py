@@ -19,11 +19,11 @@ import pandas as pd
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.policy import AlertPolicy
-from bot.commands.feeds import poll_key, poll_record
+from bot.commands.feeds import WATCHED, poll_key, poll_record
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
-from bot.metrics import POLL_LATENCY, POLLS
+from bot.metrics import POLL_LATENCY, POLLS, STALE_FEEDS
 from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
@@ -89,6 +89,7 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self.health: HealthServer | None = None
         self.started_at = clock()
+        self._stale: set[str] = set()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -225,3 +226,28 @@ class Runtime:
 
     async def _flush(self) -> None:
         await self.pipeline.flush()
+
+    async def check_staleness(self) -> list[str]:
+        """Record a ``stale`` quality event when a feed goes late (once, not every check)."""
+        latest = await self.store.latest_observation_dates()
+        watched = {series: latest.get(series) for series, _ in WATCHED}
+        events = self.gate.stale_events(watched)
+        now_stale = {e.series for e in events if e.series}
+        for event in events:
+            if event.series not in self._stale:
+                log.warning("feed stale: %s (%s)", event.series, event.detail)
+                await self.store.add_quality_event(event)
+        for series in watched:
+            STALE_FEEDS.labels(series).set(1 if series in now_stale else 0)
+        self._stale = now_stale
+        return sorted(now_stale)
+
+    async def backfill_jgb(self, job: PollJob) -> None:
+        """First start without a history dir: fetch MOF's historical file once, so the
+        super-long windows are full on day one instead of after a year of polling."""
+        latest = (await self.store.latest_observation_dates()).get("jgb.10y")
+        if latest is not None and (self.clock().date() - latest).days < 40:
+            return
+        assert isinstance(job.source, MofSource)
+        result = await job.source.fetch_all(self.http, self.clock())
+        await self.pipeline.ingest(result)

@@ -86,9 +86,12 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def header_fields(line: str) -> list[str]:
+def header_fields(line: str, source: str = "csv", line_no: int | None = None) -> list[str]:
     """The header's column names, unquoted (Treasury quotes them: ``"1 Mo"``)."""
-    return [name.strip() for name in next(csv.reader([line]))]
+    try:
+        return [name.strip() for name in next(csv.reader([line]))]
+    except csv.Error as exc:  # e.g. a bare carriage return inside the line
+        raise HistoryFormatError(source, line_no, f"unreadable header: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,7 @@ def read_table(
     """
     if len(lines) < 2:
         raise HistoryFormatError(source, header_line, "header but no data rows")
-    columns = header_fields(lines[0])
+    columns = header_fields(lines[0], source, 1)
     if len(set(columns)) != len(columns):
         raise HistoryFormatError(source, header_line, f"repeated column in header {columns}")
     if date_column not in columns:

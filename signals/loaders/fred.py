@@ -36,7 +36,7 @@ def parse_fred(data: bytes, source: str, series: str) -> pd.DataFrame:
     cells are FRED's "no observation" (holidays) and are dropped, not filled.
     """
     lines = split_lines(decode_text(data, source))
-    header = header_fields(lines[0])
+    header = header_fields(lines[0], source, 1)
     if len(header) != 2 or header[0] not in _DATE_HEADERS:
         raise HistoryFormatError(
             source, 1, f"not a FRED series CSV: header {lines[0][:60]!r} (expected DATE,<ID>)"

@@ -67,7 +67,7 @@ def _table_lines(lines: list[str], source: str) -> tuple[list[str], int]:
         )
     if len(lines) <= header_at:
         raise HistoryFormatError(source, header_at + 1, "missing the Date,1Y,... header")
-    header = header_fields(lines[header_at])
+    header = header_fields(lines[header_at], source, header_at + 1)
     if header != ["Date", *TENORS]:
         raise HistoryFormatError(
             source, header_at + 1, f"unexpected header {','.join(header)[:120]!r}"

@@ -59,7 +59,7 @@ def parse_treasury_par_curve(data: bytes, source: str) -> pd.DataFrame:
     adding or renaming a tenor should be noticed, not skipped.
     """
     lines = split_lines(decode_text(data, source))
-    header = header_fields(lines[0])
+    header = header_fields(lines[0], source, 1)
     if not header or header[0] != "Date":
         raise HistoryFormatError(
             source, 1, f"not a Treasury par yield curve CSV: header starts {lines[0][:40]!r}"

@@ -35,7 +35,7 @@ _DATE_FORMAT = "%Y-%m-%d"
 
 def _table_start(lines: list[str], source: str) -> tuple[list[str], int]:
     """Header + data lines and the header's 1-based line, for both header styles."""
-    header = header_fields(lines[0])
+    header = header_fields(lines[0], source, 1)
     if header and header[0] == "Price" and len(lines) > 3:
         if not (lines[1].startswith("Ticker,") and lines[2].startswith("Date,")):
             raise HistoryFormatError(source, 2, "Price header without Ticker/Date lines")
@@ -57,7 +57,7 @@ def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
     """
     lines = split_lines(decode_text(data, source))
     table_lines, header_line = _table_start(lines, source)
-    names = {name.lower(): name for name in header_fields(table_lines[0])}
+    names = {name.lower(): name for name in header_fields(table_lines[0], source, header_line)}
     if "close" not in names:
         raise HistoryFormatError(source, header_line, "no Close column")
     date_column, close_column = names["date"], names["close"]

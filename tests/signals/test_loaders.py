@@ -387,3 +387,11 @@ def test_treasury_unknown_tenor_is_rejected(history_dir: Path) -> None:
     with pytest.raises(HistoryFormatError) as info:
         parse_treasury_par_curve(data, PAR_2023)
     assert info.value.line == 1
+
+
+def test_bare_carriage_return_in_a_header_is_a_format_error(history_dir: Path) -> None:
+    """Found by the provider fuzzer: csv.Error must not escape as another exception type."""
+    data = (history_dir / "ust/fred_DGS10_daily.csv").read_bytes()
+    broken = data.replace(b"date,value", b"date,va\rlue", 1)
+    with pytest.raises(HistoryFormatError, match="line 1"):
+        parse_fred(broken, "DGS10.csv", "ust.10y")

@@ -135,3 +135,25 @@ async def test_bad_feeds_become_quality_events_never_alerts(
         assert not days & disagreements  # neither provider's value became a market move
     finally:
         await runtime.stop()
+
+
+async def test_stale_feeds_are_recorded_once_per_episode(
+    providers: ProviderStandin, panel: pd.DataFrame, tmp_path: Path
+) -> None:
+    runtime, clock = await start_runtime(providers, tmp_path / "stale.db", panel)
+    try:
+        await poll_everything(runtime, clock)
+        clock.now = dt.datetime(
+            2026, 8, 17, 3, tzinfo=dt.UTC
+        )  # the 16 Aug BTC close is the latest due
+        stale = await runtime.check_staleness()
+        # BTC was polled up to 16 Aug; Frankfurter's recording ends 8 Jul; no JGB was new
+        assert "btc" not in stale and {"usdjpy", "jgb.40y"} <= set(stale)
+        first = [e for e in await runtime.store.recent_quality_events(200) if e.kind == "stale"]
+        assert {e.series for e in first} == set(stale)
+        clock.now += dt.timedelta(minutes=15)
+        assert await runtime.check_staleness() == stale
+        again = [e for e in await runtime.store.recent_quality_events(200) if e.kind == "stale"]
+        assert len(again) == len(first)  # still stale: not recorded twice
+    finally:
+        await runtime.stop()
