@@ -167,6 +167,7 @@ def settings_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
         line(f"Time zone: {answer.tz}"),
         line(f"Mute: {muted}"),
         line(f"Muted rules: {', '.join(answer.muted_rules) or 'none'}"),
+        line(i(f"Rules: {', '.join(answer.rules)}")) if answer.rules else line(),
         "",
         line(
             i(
