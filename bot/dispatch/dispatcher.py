@@ -116,9 +116,11 @@ class Dispatcher:
         if wait > self._cfg.max_inline_wait:
             await self._settle_retry(ids, self._clock() + dt.timedelta(seconds=wait), "rate limit")
             return
+        ready_at = self._clock().timestamp() + wait  # the slot the limiter reserved
         async with self._sem:
-            if wait > 0:
-                await asyncio.sleep(wait)
+            remaining = ready_at - self._clock().timestamp()  # time queued for the semaphore counts
+            if remaining > 0:
+                await asyncio.sleep(remaining)
             now = self._clock()
             oldest = min(r.alert.created_at for r in rows)
             delayed = now - oldest if now - oldest > self._cfg.max_age else None
