@@ -34,7 +34,7 @@ def cause(rule: Rule, snapshot: Snapshot, resolved: bool = False) -> str:
     """One sentence: the rule's meaning and the strongest reading behind it."""
     lead = rule.description or rule.expression
     if resolved:
-        lead = f"Cleared: {lead[0].lower()}{lead[1:]}"
+        lead = f"Cleared — {lead}"
     driver = _driver(rule, snapshot)
     score = (
         f"score {snapshot.score:.0f} ({snapshot.level.label})"
