@@ -202,7 +202,7 @@ async def baseline_aioratelimiter() -> dict[str, Any]:
             async def paced(chat: int) -> None:
                 target = Target("telegram", str(chat))
                 while True:
-                    await asyncio.sleep(limiter.reserve(target))
+                    await asyncio.sleep(limiter.reserve(target)[0])
                     try:
                         await plain.send_message(chat, text)
                         return

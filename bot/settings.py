@@ -92,7 +92,7 @@ class AlertSettings(BaseModel):
     repeat_interval: str = "0"  # remind while a rule keeps firing, e.g. "12h"; "0" = never
     console: bool | None = None  # print alerts to the terminal; default: when no chat is on
     console_min_level: str = "low"
-    channel_min_level: str = "elevated"  # the Telegram broadcast channel
+    channel_min_level: str = "low"  # the Telegram broadcast channel gets every alert
     tz: str = "UTC"  # time zone for console and channel messages
 
 

@@ -47,11 +47,13 @@ class AlertMessage:
     """What one chat receives at once: the events of one evaluation, grouped.
 
     ``delayed_by`` is set when the events could not go out in time, so a
-    renderer marks the message as delayed instead of presenting it as fresh.
+    renderer marks the message as delayed instead of presenting it as fresh;
+    ``tz`` is the reader's time zone (IANA name) when the chat has one.
     """
 
     events: tuple[AlertEvent, ...]
     delayed_by: dt.timedelta | None = None
+    tz: str | None = None
 
     @property
     def level(self) -> Level:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -36,6 +38,7 @@ Clock = Callable[[], dt.datetime]
 CHART_SERIES = ("jgb.30y", "jgb.40y", "usdjpy", "btc")
 MAX_CHART_DAYS = 3650
 MAX_HISTORY = 50
+RISK_CACHE_SECONDS = 2.0  # a new snapshot shows within this; ages are always recomputed
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -84,18 +87,30 @@ class CommandService:
         self._version = version
         self._clock = clock
         self._started = started_at or clock()
+        self._risk_lock = asyncio.Lock()
+        self._risk_cache: tuple[float, Mapping[str, Any], dt.datetime, tuple[str, ...]] | None = (
+            None
+        )
 
     # -- reading -------------------------------------------------------------
 
     async def risk(self) -> RiskAnswer:
-        stored = await self._store.latest_snapshot()
-        if stored is None:
-            raise CommandError(
-                "No score yet: the first poll has not finished. Try again in a minute."
-            )
-        now = self._clock()
-        stale = tuple(f.series for f in await feed_statuses(self._store, now) if f.stale)
-        return RiskAnswer.from_payload(stored.payload, stored.computed_at, now, stale)
+        """The latest snapshot. Cached for ``RISK_CACHE_SECONDS`` and computed once for
+        concurrent callers, so 200 chats asking at once cost one store read."""
+        async with self._risk_lock:
+            cached = self._risk_cache
+            if cached is None or time.monotonic() - cached[0] > RISK_CACHE_SECONDS:
+                stored = await self._store.latest_snapshot()
+                if stored is None:
+                    raise CommandError(
+                        "No score yet: the first poll has not finished. Try again in a minute."
+                    )
+                now = self._clock()
+                stale = tuple(f.series for f in await feed_statuses(self._store, now) if f.stale)
+                cached = (time.monotonic(), stored.payload, stored.computed_at, stale)
+                self._risk_cache = cached
+        _, payload, computed_at, stale = cached
+        return RiskAnswer.from_payload(payload, computed_at, self._clock(), stale)
 
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
         usage = "/chart [days] — e.g. /chart 180 (1 to 3650)"

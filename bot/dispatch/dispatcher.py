@@ -112,10 +112,11 @@ class Dispatcher:
             later = self._clock() + self._cfg.unknown_platform_retry
             await self._settle_retry(ids, later, f"no {target.platform} notifier enabled")
             return
-        wait = self._limiter.reserve(target)
-        if wait > self._cfg.max_inline_wait:
+        wait, booked = self._limiter.reserve(target, self._cfg.max_inline_wait)
+        if not booked:
             await self._settle_retry(ids, self._clock() + dt.timedelta(seconds=wait), "rate limit")
             return
+        sub = await self._store.get_subscription(target)
         ready_at = self._clock().timestamp() + wait  # the slot the limiter reserved
         async with self._sem:
             remaining = ready_at - self._clock().timestamp()  # time queued for the semaphore counts
@@ -127,7 +128,7 @@ class Dispatcher:
             events = tuple(
                 sorted((r.alert for r in rows), key=lambda e: (e.level, e.id), reverse=True)
             )
-            message = AlertMessage(events, delayed_by=delayed)
+            message = AlertMessage(events, delayed_by=delayed, tz=sub.tz if sub else None)
             try:
                 result: SendResult = await notifier.send(target, message)
             except Exception as exc:  # a notifier bug must not lose the alert

@@ -7,6 +7,7 @@ unlike python-telegram-bot's AIORateLimiter, which pauses every send after one.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -51,24 +52,32 @@ class Limiter:
         self._global_next: dict[str, float] = {}
         self._group_sent: dict[tuple[str, str], deque[float]] = {}
 
-    def reserve(self, target: Target) -> float:
-        """Claim the next slot for ``target``; seconds to wait before sending."""
+    def reserve(self, target: Target, max_wait: float = math.inf) -> tuple[float, bool]:
+        """Seconds until ``target`` may send, and whether that slot is now booked.
+
+        A slot further away than ``max_wait`` is not booked, so a caller that
+        requeues instead of waiting leaves no phantom reservation behind.
+        """
         lim = self._limits.get(target.platform, CONSOLE)
         now = self._clock()
         key = (target.platform, target.chat_id)
         at = max(now, self._chat_next.get(key, now), self._global_next.get(target.platform, now))
+        sent: deque[float] | None = None
         if lim.group_per_minute and is_group(target):
             sent = self._group_sent.setdefault(key, deque())
             while sent and sent[0] <= at - 60.0:
                 sent.popleft()
             if len(sent) >= lim.group_per_minute:
                 at = max(at, sent[0] + 60.0)
+        if at - now > max_wait:
+            return at - now, False
+        if sent is not None:
             sent.append(at)
         self._chat_next[key] = at + lim.chat_interval
         self._global_next[target.platform] = max(
             self._global_next.get(target.platform, now), at
         ) + (1.0 / lim.per_second)
-        return at - now
+        return at - now, True
 
     def penalise(self, target: Target, seconds: float) -> None:
         """The platform said 429 for this chat: nothing more to it for ``seconds``."""

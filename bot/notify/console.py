@@ -24,7 +24,7 @@ class ConsoleNotifier:
 
     async def send(self, target: Target, message: AlertMessage) -> SendResult:
         stream = self._stream or sys.stdout
-        stream.write(render_message(message, self._tz) + "\n\n")
+        stream.write(render_message(message, message.tz or self._tz) + "\n\n")
         stream.flush()
         self.sent.append(message)
         return Delivered(message_id=str(len(self.sent)))

@@ -101,7 +101,7 @@ class TelegramNotifier:
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
         """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
-        return await self.send_doc(target, alert_doc(message, tz))
+        return await self.send_doc(target, alert_doc(message, tz or message.tz))
 
     async def send_doc(self, target: Target, doc: Doc) -> SendResult:
         """Send a rendered document as HTML; on a parse error, once more as plain text."""
