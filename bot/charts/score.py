@@ -1,7 +1,10 @@
 """The score chart: composite with level bands over the main series (matplotlib PNG).
 
 Rendering takes tens of milliseconds; async callers run it in a worker thread
-(``asyncio.to_thread``) so the event loop keeps serving chat updates.
+(``asyncio.to_thread``) so the event loop keeps serving chat updates. It uses
+matplotlib's object API (``Figure`` + Agg canvas), which is safe in threads —
+pyplot's global state is not — and imports matplotlib only when a chart is
+drawn: it costs ~30 MB of memory that a bot which never charts need not pay.
 """
 
 from __future__ import annotations
@@ -11,12 +14,6 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: never try to open a window
-
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -41,11 +38,16 @@ class ChartData:
 
 def render_score_chart(data: ChartData) -> bytes:
     """A PNG: the score with shaded level bands on top, one small panel per main series."""
+    import matplotlib.dates as mdates  # deferred on purpose, see module doc
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     shown = [(k, label) for k, label in PANELS if k in data.series and data.series[k].notna().any()]
-    fig, axes = plt.subplots(
+    fig = Figure(figsize=(10, 3.2 + 1.4 * len(shown)))
+    FigureCanvasAgg(fig)  # headless: never a window
+    axes = fig.subplots(
         1 + len(shown),
         1,
-        figsize=(10, 3.2 + 1.4 * len(shown)),
         sharex=True,
         gridspec_kw={"height_ratios": [3] + [1] * len(shown)},
         squeeze=False,
@@ -72,5 +74,4 @@ def render_score_chart(data: ChartData) -> bytes:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
     return buf.getvalue()

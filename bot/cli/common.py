@@ -35,3 +35,11 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{option} expects a date as YYYY-MM-DD, got {value!r}")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a ``sqlite+aiosqlite:///path`` URL (None for other databases)."""
+    prefix = "sqlite+aiosqlite:///"
+    if not url.startswith(prefix) or ":memory:" in url:
+        return None
+    return Path(url.removeprefix(prefix).split("?", 1)[0])

@@ -11,14 +11,17 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot.cli.common import fail
+from bot.cli.common import fail, sqlite_path
 from bot.commands.answers import CommandError, RiskAnswer
 from bot.commands.service import CommandService
+from bot.history.loader import HistoryDirError
 from bot.render.plain import render_risk
 from bot.runtime.app import Runtime
 from bot.settings import Settings, load_settings
 from bot.store.db import upgrade
 from bot.store.store import Store
+from signals.loaders.errors import HistoryFormatError
+from signals.rules import RuleConfigError
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -49,11 +52,17 @@ def run(
     if telegram_webhook:
         settings.telegram.webhook_url = telegram_webhook
     configure_logging(settings.log_level)
-    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C during shutdown
-        asyncio.run(Runtime(settings).run_until_signalled())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C during shutdown
+            asyncio.run(Runtime(settings).run_until_signalled())
+    except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
+        fail(str(exc))
 
 
 async def _latest_risk(settings: Settings) -> RiskAnswer:
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.exists():
+        raise CommandError(f"No database yet at {path}: start `carrywatch run` (or `demo`) first.")
     async with Store(settings.database_url) as store:
         return await CommandService(store).risk()
 

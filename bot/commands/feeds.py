@@ -9,14 +9,14 @@ from bot.commands.answers import FeedStatus
 from bot.sources.cadence import spec_for
 from bot.store.store import Store
 
-# The series people care about, and which providers feed each.
+# The series people care about, and which poll jobs feed each (bot/runtime/jobs.py ids).
 WATCHED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jgb.10y", ("mof",)),
     ("jgb.20y", ("mof",)),
     ("jgb.30y", ("mof",)),
     ("jgb.40y", ("mof",)),
-    ("usdjpy", ("frankfurter", "kraken")),
-    ("btc", ("coinbase", "kraken")),
+    ("usdjpy", ("frankfurter", "kraken-usdjpy")),
+    ("btc", ("coinbase", "kraken-btc")),
     ("ust.10y", ("treasury",)),
 )
 

@@ -77,6 +77,7 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
         """Deliver until ``stop`` is set; survives store errors (logged, retried)."""
         while not stop.is_set():
+            self._wake.clear()  # before the pass: a wake-up during it is not lost
             try:
                 handled = await self.run_once()
             except Exception:  # a broken DB connection must not kill delivery for good
@@ -84,7 +85,6 @@ class Dispatcher:
                 handled = 0
             if handled:
                 continue
-            self._wake.clear()
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             _, pending = await asyncio.wait(
                 waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED

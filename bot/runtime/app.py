@@ -171,19 +171,25 @@ class Runtime:
     def _schedule(self, jobs: list[PollJob]) -> None:
         first = self.clock() + dt.timedelta(seconds=2)
         for job in jobs:
+            common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 600}
+            self.scheduler.add_job(self.poll, job.trigger, args=[job], id=job.job_id, **common)
+            # one catch-up poll on start, even on a Tokyo holiday, to fill any gap
             self.scheduler.add_job(
-                self.poll,
-                job.trigger,
-                args=[job],
-                id=job.job_id,
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=600,
-                next_run_time=first,  # catch up on start, then follow the trigger
-            )
+                self.poll, "date", run_date=first, args=[job], kwargs={"catch_up": True},
+                id=f"{job.job_id}-catch-up", **common,
+            )  # fmt: skip
         self.scheduler.add_job(
             self._flush, "interval", minutes=5, id="crosscheck-flush", max_instances=1
         )
+        self.scheduler.add_job(
+            self.check_staleness, "interval", minutes=15, id="staleness", max_instances=1,
+            next_run_time=first + dt.timedelta(minutes=1),
+        )  # fmt: skip
+        mof = next((j for j in jobs if isinstance(j.source, MofSource)), None)
+        if mof is not None and self._history is None and self.settings.history_dir is None:
+            self.scheduler.add_job(
+                self.backfill_jgb, "date", run_date=first, args=[mof], id="mof-backfill"
+            )
 
     async def stop(self) -> None:
         self._stop.set()
@@ -204,7 +210,11 @@ class Runtime:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self._stop.set)
-        await self.start()
+        try:
+            await self.start()
+        except Exception:
+            await self.stop()  # release what did start (database, sockets) before reporting
+            raise
         log.info("carrywatch running; Ctrl-C to stop")
         await self._stop.wait()
         log.info("shutting down")
@@ -212,16 +222,16 @@ class Runtime:
 
     # -- jobs ------------------------------------------------------------------------
 
-    async def poll(self, job: PollJob) -> None:
+    async def poll(self, job: PollJob, catch_up: bool = False) -> None:
         """Fetch one provider and push what it returned through the pipeline."""
         now = self.clock()
         source = job.source
-        if isinstance(source, MofSource) and not source.should_poll(now):
+        if isinstance(source, MofSource) and not catch_up and not source.should_poll(now):
             return
         with POLL_LATENCY.labels(job.job_id).time():
             result = await source.fetch(self.http, now)
         POLLS.labels(job.job_id, "ok" if result.ok else "error").inc()
-        await self.store.meta_set(poll_key(source.name), poll_record(now, result.error))
+        await self.store.meta_set(poll_key(job.job_id), poll_record(now, result.error))
         await self.pipeline.ingest(result)
 
     async def _flush(self) -> None:

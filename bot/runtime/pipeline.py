@@ -8,6 +8,7 @@ each alert's deliveries written in ONE transaction, then wakes the dispatcher.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -62,6 +63,7 @@ class Pipeline:
         self.crosscheck = crosscheck or CrossCheck(gate)
         self._on_alerts = on_alerts
         self._last: dict[str, Observation] = {}
+        self._lock = asyncio.Lock()
 
     # -- start-up ----------------------------------------------------------------
 
@@ -98,16 +100,20 @@ class Pipeline:
     # -- the live path -------------------------------------------------------------
 
     async def ingest(self, result: FetchResult) -> IngestOutcome:
-        now = self.clock()
-        gated = self.gate.check(result, self._last)
-        confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
-        return await self._commit(confirmed, [*gated.events, *cross_events], now)
+        """Gate, store, score and alert on one poll. Serialised: the engine and the
+        policy are one state machine, and evaluations must be stored in order."""
+        async with self._lock:
+            now = self.clock()
+            gated = self.gate.check(result, self._last)
+            confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
+            return await self._commit(confirmed, [*gated.events, *cross_events], now)
 
     async def flush(self) -> IngestOutcome:
         """Release held values whose second provider never answered."""
-        now = self.clock()
-        released, events = self.crosscheck.flush(now)
-        return await self._commit(released, events, now)
+        async with self._lock:
+            now = self.clock()
+            released, events = self.crosscheck.flush(now)
+            return await self._commit(released, events, now)
 
     async def _commit(
         self, observations: Sequence[Observation], events: Sequence[QualityEvent], now: dt.datetime

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.db import insert_ignoring
 from bot.store.models import ObservationModel
 from bot.store.records import Correction, UpsertResult
 from signals.observation import Observation
@@ -47,8 +48,11 @@ async def upsert_observations(session: AsyncSession, obs: Sequence[Observation])
                 .where(ObservationModel.series == o.series, ObservationModel.date == o.date)
                 .values(value=o.value, source=o.source, fetched_at=o.fetched_at)
             )
+    # ON CONFLICT DO NOTHING: another writer (a second replica, or a backfill racing a
+    # poll) may insert the same row between our read and this insert; theirs stands.
+    stmt = insert_ignoring(session, ObservationModel, ("series", "date"))
     for start in range(0, len(new_rows), _CHUNK):
-        await session.execute(insert(ObservationModel), new_rows[start : start + _CHUNK])
+        await session.execute(stmt, new_rows[start : start + _CHUNK])
     corrections.sort(key=lambda c: (c.date, c.series))
     return UpsertResult(inserted=len(new_rows), unchanged=unchanged, corrected=tuple(corrections))
 

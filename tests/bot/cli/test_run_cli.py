@@ -206,7 +206,12 @@ def test_risk_json_answers_from_the_replayed_snapshot(history_dir: Path, tmp_pat
 
 
 def test_risk_on_an_empty_database_says_there_is_no_snapshot(tmp_path: Path) -> None:
-    env = clean_env(tmp_path, CARRYWATCH_DATABASE_URL=sqlite_url(tmp_path / "empty.db"))
+    db = tmp_path / "empty.db"
+    env = clean_env(tmp_path, CARRYWATCH_DATABASE_URL=sqlite_url(db))
+    missing = cli("risk", env=env, cwd=tmp_path)
+    assert missing.returncode == 1 and "no database yet" in missing.stderr.lower()
+    assert not db.exists()  # asking must not create an empty database
+    assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     for args in (("risk",), ("risk", "--json")):
         proc = cli(*args, env=env, cwd=tmp_path)
         assert proc.returncode == 1, proc.stdout + proc.stderr
