@@ -1,0 +1,64 @@
+"""``carrywatch replay`` and ``carrywatch demo`` as a user runs them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "replay.db"
+    monkeypatch.setenv("CARRYWATCH_DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    monkeypatch.setenv("CARRYWATCH_CONFIG", str(tmp_path / "none.toml"))
+    return db
+
+
+def test_replay_prints_the_alerts_of_the_window(history_dir: Path, isolated_db: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "replay",
+            "--history-dir",
+            str(history_dir),
+            "--start",
+            "2024-08-01",
+            "--end",
+            "2024-08-09",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "[severe] USD/JPY 5-day change -5.6% ≤ -5.0%" in out  # 5 Aug 2024, from the real data
+    assert "market date 2024-08-05" in out
+    days = int(re.search(r"replayed (\d+) market days", out).group(1))  # type: ignore[union-attr]
+    assert days == 9  # every calendar day: BTC trades at weekends
+    assert isolated_db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2024-08-09", "--end", "2024-08-01"], "is after --end"),
+        (
+            ["--start", "2024-08-01", "--end", "2024-08-09", "--speed", "0"],
+            "--speed must be positive",
+        ),
+        (["--start", "1930-01-01", "--end", "1930-02-01"], "no history between"),
+        (["--start", "2024-8-1", "--end", "2024-08-09"], "YYYY-MM-DD"),
+    ],
+)
+def test_replay_usage_errors(
+    history_dir: Path, isolated_db: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["replay", "--history-dir", str(history_dir), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
