@@ -40,6 +40,8 @@ class IncrementalEngine:
         self.config = config
         self._scored = frozenset(config.scored_series)
         self._state: dict[str, _SeriesState] = {}
+        self._version = 0  # bumps whenever a scored value changes
+        self._memo: tuple[int, dt.date, Snapshot] | None = None
 
     def last_date(self, series: str) -> dt.date | None:
         st = self._state.get(series)
@@ -62,8 +64,9 @@ class IncrementalEngine:
             st.values.pop()
         st.dates.append(date)
         st.values.append(float(value))
+        self._version += 1
         arrays = compute_indicators(
-            series, np.fromiter(st.values, float, len(st.values)), self.config.windows
+            series, np.fromiter(st.values, float, len(st.values)), self.config.windows, last=1
         )
         st.latest = {
             indicator_key(series, suffix): arr[-1:].copy() for suffix, arr in arrays.items()
@@ -83,6 +86,14 @@ class IncrementalEngine:
         return self.snapshot(as_of)
 
     def snapshot(self, as_of: dt.date) -> Snapshot:
+        """The snapshot for ``as_of``; reused while no scored value has changed."""
+        if self._memo is not None and self._memo[:2] == (self._version, as_of):
+            return self._memo[2]
+        snap = self._build(as_of)
+        self._memo = (self._version, as_of, snap)
+        return snap
+
+    def _build(self, as_of: dt.date) -> Snapshot:
         cfg = self.config
         missing = np.array([np.nan])
         inputs: dict[str, np.ndarray] = {}

@@ -64,21 +64,27 @@ def _pad_front(values: FloatArray, length: int) -> FloatArray:
     return out
 
 
-def rolling_std(x: FloatArray, window: int) -> FloatArray:
-    """Sample standard deviation over the trailing ``window`` values (NaN before)."""
-    if x.size < window:
-        return np.full(x.size, np.nan)
-    rows = sliding_window_view(x, window)
+def rolling_std(x: FloatArray, window: int, last: int | None = None) -> FloatArray:
+    """Sample standard deviation over the trailing ``window`` values (NaN before).
+
+    ``last`` computes only the final ``last`` windows (the live path needs one);
+    each window's value is the same either way.
+    """
+    n = x.size
+    if n < window:
+        return np.full(n, np.nan)
+    rows = sliding_window_view(x if last is None else x[-(window + last - 1) :], window)
     mean = window_sum(rows) / window
     dev = rows - mean[:, None]
     std = np.sqrt(window_sum(dev * dev) / (window - 1))
-    return _pad_front(std, x.size)
+    return _pad_front(std, n)
 
 
-def rolling_max(x: FloatArray, window: int) -> FloatArray:
+def rolling_max(x: FloatArray, window: int, last: int | None = None) -> FloatArray:
     if x.size < window:
         return np.full(x.size, np.nan)
-    return _pad_front(sliding_window_view(x, window).max(axis=1), x.size)
+    tail = x if last is None else x[-(window + last - 1) :]
+    return _pad_front(sliding_window_view(tail, window).max(axis=1), x.size)
 
 
 def change(x: FloatArray, n: int, in_bp: bool) -> FloatArray:
@@ -91,25 +97,31 @@ def change(x: FloatArray, n: int, in_bp: bool) -> FloatArray:
     return out
 
 
-def compute_indicators(series: str, x: FloatArray, windows: Windows) -> dict[str, FloatArray]:
+def compute_indicators(
+    series: str, x: FloatArray, windows: Windows, last: int | None = None
+) -> dict[str, FloatArray]:
     """All indicators of one series over its own observations (no gaps, no NaN).
 
-    Returns arrays as long as ``x``; NaN where the window is not yet full.
+    Returns arrays as long as ``x``; NaN where the window is not yet full. With
+    ``last``, window statistics are computed only for the final ``last`` positions
+    (the live path) — the values there are identical, earlier ones are NaN.
     """
     in_bp = is_yield(series)
     out: dict[str, FloatArray] = {"": x}
     for n in windows.change:
         out[change_suffix(series, n)] = change(x, n, in_bp)
     daily = change(x, 1, in_bp)
-    out[f"vol_{windows.vol}d"] = _pad_front(rolling_std(daily[1:], windows.vol), x.size)
-    sigma = _pad_front(rolling_std(daily[1:], windows.zscore), x.size)
+    out[f"vol_{windows.vol}d"] = _pad_front(rolling_std(daily[1:], windows.vol, last), x.size)
+    sigma = _pad_front(rolling_std(daily[1:], windows.zscore, last), x.size)
     floor = _SIGMA_FLOOR_BP if in_bp else _SIGMA_FLOOR_PCT
     horizon = windows.zscore_horizon
     scaled = np.fmax(sigma, floor) * math.sqrt(horizon)
     scaled[np.isnan(sigma)] = np.nan
     out[f"z_{horizon}d"] = change(x, horizon, in_bp) / scaled
     if not in_bp:
-        out[f"drawdown_{windows.drawdown}d"] = (x / rolling_max(x, windows.drawdown) - 1.0) * 100.0
+        out[f"drawdown_{windows.drawdown}d"] = (
+            x / rolling_max(x, windows.drawdown, last) - 1.0
+        ) * 100.0
     return out
 
 
