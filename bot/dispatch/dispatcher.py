@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.alerts.events import AlertMessage
 from bot.dispatch.limits import Limiter
@@ -75,34 +76,67 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
-        """Deliver until ``stop`` is set; survives store errors (logged, retried)."""
-        while not stop.is_set():
-            self._wake.clear()  # before the pass: a wake-up during it is not lost
-            try:
-                handled = await self.run_once()
-            except Exception:  # a broken DB connection must not kill delivery for good
-                log.exception("dispatch pass failed; retrying")
-                handled = 0
-            if handled:
-                continue
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            _, pending = await asyncio.wait(
-                waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            for w in pending:
-                w.cancel()
+        """Deliver until ``stop`` is set; survives store errors (logged, retried).
 
-    async def run_once(self) -> int:
-        """One pass: release quiet-hours holds that are due, claim, send. Returns rows handled."""
+        Continuous rather than batch by batch: new rows are claimed as soon as
+        fewer than ``batch`` rows are in flight, so the pacing schedule never
+        idles while a batch's last, slowest chats finish.
+        """
+        in_flight: set[asyncio.Task[None]] = set()
+        rows_in_flight: dict[asyncio.Task[None], int] = {}
+        try:
+            while not stop.is_set():
+                self._wake.clear()  # before the claim: a wake-up during it is not lost
+                room = self._cfg.batch - sum(rows_in_flight.values())
+                if room > 0:
+                    try:
+                        for task, n in self._spawn(await self._claim(room)):
+                            in_flight.add(task)
+                            rows_in_flight[task] = n
+                    except Exception:  # a broken DB connection must not kill delivery
+                        log.exception("dispatch claim failed; retrying")
+                # wait for a wake-up (new alerts), a finished send (room to claim) or the poll
+                waiters: set[asyncio.Future[Any]] = {
+                    asyncio.ensure_future(self._wake.wait()),
+                    asyncio.ensure_future(stop.wait()),
+                    *in_flight,
+                }
+                await asyncio.wait(
+                    waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+                for w in waiters - set(in_flight):
+                    w.cancel()
+                for task in [t for t in in_flight if t.done()]:
+                    in_flight.discard(task)
+                    rows_in_flight.pop(task, None)
+                    if not task.cancelled() and task.exception() is not None:
+                        log.error(
+                            "delivery failed: %r (its rows retry when the lease ends)",
+                            task.exception(),
+                        )
+        finally:
+            if in_flight:  # let sends already under way finish and be recorded
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def _claim(self, limit: int) -> list[ClaimedDelivery]:
         now = self._clock()
         await self._store.release_due_held(now)
-        claimed = await self._store.claim_due(now, self._cfg.batch, self._worker, self._cfg.lease)
-        if not claimed:
-            return 0
+        return await self._store.claim_due(now, limit, self._worker, self._cfg.lease)
+
+    def _spawn(self, claimed: Sequence[ClaimedDelivery]) -> list[tuple[asyncio.Task[None], int]]:
         groups: dict[Target, list[ClaimedDelivery]] = defaultdict(list)
         for c in claimed:
             groups[c.target].append(c)
-        await asyncio.gather(*(self._deliver(target, rows) for target, rows in groups.items()))
+        return [
+            (asyncio.create_task(self._deliver(target, rows)), len(rows))
+            for target, rows in groups.items()
+        ]
+
+    async def run_once(self) -> int:
+        """One pass: release due quiet-hours holds, claim, send, wait. Returns rows handled."""
+        claimed = await self._claim(self._cfg.batch)
+        tasks = self._spawn(claimed)
+        await asyncio.gather(*(t for t, _ in tasks))
         return len(claimed)
 
     async def _deliver(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:

@@ -3,6 +3,7 @@ migrations, quiet-hours holds, delayed marking, and nothing sent twice."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -167,3 +168,21 @@ async def test_quiet_hours_hold_then_one_summary(store: Store) -> None:
     assert await d.run_once() == 3
     ((_, summary),) = notifier.got
     assert {e.rule for e in summary.events} == {"yen-surge", "btc-drawdown", "jgb40y"}
+
+
+async def test_run_claims_continuously_and_drains_on_stop(store: Store) -> None:
+    """The long-running loop: more rows than one batch all go out, once each."""
+    chats = [Target("telegram", str(1000 + i)) for i in range(25)]
+    await store.enqueue_alert(alert("yen-surge"), chats)
+    notifier, clock = Scripted(), Clock()
+    d = dispatcher(store, notifier, clock, batch=4, concurrency=2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(d.run(stop, poll_seconds=0.05))
+    for _ in range(200):
+        if len(notifier.got) >= len(chats):
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await task
+    assert sorted(t.chat_id for t, _ in notifier.got) == sorted(c.chat_id for c in chats)
+    assert (await store.delivery_stats()).get("sent") == len(chats)
