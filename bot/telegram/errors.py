@@ -48,6 +48,8 @@ GONE = (
     "need administrator rights in the channel",
     "group chat was deactivated",
     "user is deactivated",
+    # a deleted forum topic: the dispatcher deactivates only that topic's subscription
+    "message thread not found",
 )
 
 

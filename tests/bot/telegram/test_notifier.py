@@ -129,7 +129,7 @@ async def test_parse_error_falls_back_to_plain_text(
         ),
         (
             {"error_code": 400, "description": "Bad Request: message thread not found"},
-            Permanent("400", deactivate=False),
+            Permanent("400", deactivate=True),  # the topic is gone (its subscription only)
         ),
         (
             {"error_code": 403, "description": "Forbidden: bot was kicked from the group chat"},
