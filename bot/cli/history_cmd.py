@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import fail
-from bot.cli.run_cmd import configure_logging, settings_or_exit
+from bot.cli.run_cmd import settings_or_exit
 from bot.history.download import HistoryDownloadError, download_history
+from bot.logs import configure_logging, settings_secrets
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 
@@ -36,7 +37,7 @@ def download(
 ) -> None:
     """Fetch MOF JGB yields, FRED US yields and USD/JPY, and Coinbase BTC into DIR."""
     settings = settings_or_exit()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings_secrets(settings))
     dest = directory or Path(os.environ.get("CARRYWATCH_HISTORY_DIR") or "history")
     dest.mkdir(parents=True, exist_ok=True)
     try:

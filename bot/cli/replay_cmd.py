@@ -11,8 +11,9 @@ import pandas as pd
 import typer
 
 from bot.cli.common import fail, parse_day, resolve_history_dir
-from bot.cli.run_cmd import configure_logging, settings_or_exit
+from bot.cli.run_cmd import settings_or_exit
 from bot.history.loader import HistoryDirError, load_history_panel
+from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
 from bot.runtime.app import Runtime
 from bot.runtime.replay import ReplaySummary, SimClock, replay_days, replay_instant
@@ -82,7 +83,7 @@ def replay(
 ) -> None:
     """Push real history through the whole live pipeline, from quality gate to notifiers."""
     settings = settings_or_exit()
-    configure_logging("WARNING")
+    configure_logging("WARNING", settings_secrets(settings))
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
     assert first is not None and last is not None
     if first > last:
@@ -107,7 +108,7 @@ def demo(
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     settings = settings_or_exit()
     settings.database_url = f"sqlite+aiosqlite:///{database}"
-    configure_logging("WARNING")
+    configure_logging("WARNING", settings_secrets(settings))
     typer.echo(
         f"carrywatch demo: replaying {DEMO_START} → {DEMO_END} from {directory} into {database}\n"
     )

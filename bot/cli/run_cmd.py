@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from bot.cli.common import fail, sqlite_path
 from bot.commands.answers import CommandError, RiskAnswer
 from bot.commands.service import CommandService
 from bot.history.loader import HistoryDirError
+from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
 from bot.runtime.app import Runtime
 from bot.settings import Settings, load_settings
@@ -33,14 +33,6 @@ def settings_or_exit() -> Settings:
         fail(f"invalid settings (see `carrywatch config check`):\n{exc}")
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%Y-%m-%dT%H:%M:%S%z",
-    )
-
-
 def run(
     telegram_webhook: Annotated[
         str | None,
@@ -51,7 +43,7 @@ def run(
     settings = settings_or_exit()
     if telegram_webhook:
         settings.telegram.webhook_url = telegram_webhook
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings_secrets(settings))
     try:
         with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C during shutdown
             asyncio.run(Runtime(settings).run_until_signalled())
