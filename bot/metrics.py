@@ -50,3 +50,6 @@ EVALUATION_LATENCY = Histogram(
 STALE_FEEDS = Gauge(
     "carrywatch_feed_stale", "1 when a feed is stale", ["series"], registry=REGISTRY
 )
+LEADER = Gauge(
+    "carrywatch_leader", "1 while this replica runs the pollers and alert policy", registry=REGISTRY
+)

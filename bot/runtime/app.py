@@ -23,13 +23,14 @@ from bot.commands.feeds import WATCHED, poll_key, poll_record
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
-from bot.metrics import POLL_LATENCY, POLLS, STALE_FEEDS
+from bot.metrics import LEADER, POLL_LATENCY, POLLS, STALE_FEEDS
 from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
+from bot.runtime.leader import Leadership
 from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
@@ -41,6 +42,7 @@ from signals.levels import Level
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+LEADER_CHECK_SECONDS = 10  # a dead leader is replaced within about this long
 
 
 def _utcnow() -> dt.datetime:
@@ -90,41 +92,31 @@ class Runtime:
         self.health: HealthServer | None = None
         self.started_at = clock()
         self._stale: set[str] = set()
+        self._leader_jobs: set[str] = set()
+        self.leadership: Leadership | None = None
 
     # -- lifecycle -----------------------------------------------------------------
 
     async def start(self) -> None:
         s = self.settings
         await self.store.start()
-        rules = load_rules(s.rules_file)
-        repeat = parse_duration(s.alerts.repeat_interval) or None
-        self.policy = AlertPolicy(rules, await self.store.get_rule_states(), repeat)
+        self.rules = load_rules(s.rules_file)
         self.gate = QualityGate(self.clock)
         cfg = DispatchConfig(
             max_attempts=s.dispatch.max_attempts,
             max_age=dt.timedelta(minutes=s.dispatch.max_age_minutes),
         )
         self.dispatcher = Dispatcher(self.store, {}, config=cfg, clock=self.clock)
-        self.pipeline = Pipeline(
-            self.store,
-            IncrementalEngine(),
-            self.policy,
-            self.gate,
-            self.clock,
-            on_alerts=self.dispatcher.wake,
-        )
         self.service = CommandService(
             self.store,
-            rules=[r.name for r in rules],
+            rules=[r.name for r in self.rules],
             version=app_version(),
             clock=self.clock,
             started_at=self.started_at,
         )
-        history = self._history
-        if history is None and s.history_dir is not None:
-            history = await asyncio.to_thread(load_history_panel, s.history_dir)
-        warmed = await self.pipeline.warm_up(history, self.clock())
-        log.info("engine warmed with %d observations", warmed)
+        if self._history is None and s.history_dir is not None:
+            self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
+        await self._build_pipeline()
         await self._start_notifiers()
         self._tasks.append(
             asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
@@ -134,8 +126,67 @@ class Runtime:
             await self.health.start()
         if self.poll_enabled:
             await self.http.start()
-            self._schedule(build_jobs(s))
             self.scheduler.start()
+            self.leadership = Leadership(self.store.engine)
+            if await self.leadership.acquire():
+                self._lead()
+            else:
+                log.info("another replica leads: dispatching and answering commands only")
+            if self.leadership.exclusive:
+                self.scheduler.add_job(
+                    self.campaign, "interval", seconds=LEADER_CHECK_SECONDS, id="leadership",
+                    max_instances=1, coalesce=True,
+                )  # fmt: skip
+
+    async def _build_pipeline(self) -> None:
+        """Engine warmed from history and the store; policy resumed from stored rule states.
+
+        Run again when this replica takes over the lead, so it continues exactly
+        where the previous leader stopped.
+        """
+        repeat = parse_duration(self.settings.alerts.repeat_interval) or None
+        self.policy = AlertPolicy(self.rules, await self.store.get_rule_states(), repeat)
+        self.pipeline = Pipeline(
+            self.store,
+            IncrementalEngine(),
+            self.policy,
+            self.gate,
+            self.clock,
+            on_alerts=self.dispatcher.wake,
+        )
+        warmed = await self.pipeline.warm_up(self._history, self.clock())
+        log.info("engine warmed with %d observations", warmed)
+
+    @property
+    def leading(self) -> bool:
+        return bool(self._leader_jobs)
+
+    def _lead(self) -> None:
+        before = {job.id for job in self.scheduler.get_jobs()}
+        self._schedule(build_jobs(self.settings))
+        self._leader_jobs = {job.id for job in self.scheduler.get_jobs()} - before
+        LEADER.set(1)
+        log.info("leading: polling providers and evaluating alerts")
+
+    def _follow(self) -> None:
+        for job_id in self._leader_jobs:
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+        self._leader_jobs = set()
+        LEADER.set(0)
+
+    async def campaign(self) -> None:
+        """Keep the lead while the lock session lives; take it over when it is free."""
+        assert self.leadership is not None
+        if self.leading:
+            if not await self.leadership.held():
+                log.warning("lost the lead; standing by")
+                self._follow()
+            return
+        if await self.leadership.acquire():
+            log.warning("took over the lead")
+            await self._build_pipeline()  # resume from what the previous leader stored
+            self._lead()
 
     async def _start_notifiers(self) -> None:
         s = self.settings
@@ -195,6 +246,9 @@ class Runtime:
         self._stop.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.leadership is not None:
+            await self.leadership.release()
+            LEADER.set(0)
         for task in self._tasks:
             await task
         self._tasks.clear()
