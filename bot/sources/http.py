@@ -24,12 +24,12 @@ import datetime as dt
 import email.utils
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
 
 import aiohttp
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
+from bot.lifecycle import Lifecycle
 from bot.sources.errors import FormatProblem, SourceFormatError, SourceRejected, SourceUnavailable
 
 USER_AGENT = "carrywatch/0.1 (yen-carry-unwind alerts; aiohttp)"
@@ -80,7 +80,7 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-class HttpFetcher:
+class HttpFetcher(Lifecycle):
     """Shared HTTP GET for all sources; see the module docstring for the rules."""
 
     def __init__(
@@ -108,18 +108,6 @@ class HttpFetcher:
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    async def __aenter__(self) -> HttpFetcher:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) remembered for ``url`` from its last 200."""

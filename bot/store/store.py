@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.alerts.events import AlertEvent, EventKind
+from bot.lifecycle import Lifecycle
 from bot.notify.base import Target
 from bot.store import evaluations, meta, observations, outbox, subscriptions
 from bot.store.db import make_engine, session_factory, upgrade
@@ -49,7 +49,7 @@ class StoreNotStartedError(RuntimeError):
     """A ``Store`` method was called before ``start()`` or after ``stop()``."""
 
 
-class Store:
+class Store(Lifecycle):
     """carrywatch's database: SQLite embedded, PostgreSQL when shared by replicas.
 
     ``target`` is a database URL (the store creates and disposes the engine) or an
@@ -88,18 +88,6 @@ class Store:
         engine, self._engine, self._sessions = self._engine, None, None
         if engine is not None and isinstance(self._target, str):
             await engine.dispose()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def engine(self) -> AsyncEngine:

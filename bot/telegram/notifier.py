@@ -10,7 +10,6 @@ stays true.
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Self
 
 from telegram import Bot, LinkPreviewOptions
@@ -19,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.alerts.events import AlertMessage
+from bot.lifecycle import Lifecycle
 from bot.notify.base import Delivered, SendResult, Target
 from bot.render.telegram import alert_doc
 from bot.render.telegram_text import Doc
@@ -42,7 +42,7 @@ def api_base(api_url: str) -> tuple[str, str]:
     return f"{root}/bot", f"{root}/file/bot"
 
 
-class TelegramNotifier:
+class TelegramNotifier(Lifecycle):
     """Implements :class:`bot.notify.base.Notifier` for platform ``"telegram"``.
 
     ``pool_size`` bounds concurrent sends (the dispatcher's per-platform
@@ -84,18 +84,6 @@ class TelegramNotifier:
 
     async def stop(self) -> None:
         await self._bot.shutdown()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def send(
         self, target: Target, message: AlertMessage, *, tz: str | None = None
