@@ -19,10 +19,11 @@ import copy
 import secrets
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
+
+from bot.lifecycle import Lifecycle
 
 from .discord_gateway import Gateway
 from .discord_messaging import Messaging
@@ -50,7 +51,7 @@ Payload = dict[str, Any]
 T = TypeVar("T")
 
 
-class DiscordStandin(DiscordWorld):
+class DiscordStandin(DiscordWorld, Lifecycle):
     def __init__(
         self,
         *,
@@ -112,18 +113,6 @@ class DiscordStandin(DiscordWorld):
         await self.gateway.close()
         await self._runner.cleanup()
         self._runner = None
-
-    async def __aenter__(self) -> DiscordStandin:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

@@ -26,12 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
-from types import TracebackType
-from typing import Self
 
 import aiohttp
 from aiohttp import web
 
+from bot.lifecycle import Lifecycle
 from tests.standins.telegram_limits import FloodLimits, LimitConfig
 from tests.standins.telegram_methods import METHODS
 from tests.standins.telegram_objects import (
@@ -59,7 +58,7 @@ DEFAULT_TOKEN = "123456789:AAStandinTokenForCarrywatchTests_0123"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramStandin:
+class TelegramStandin(Lifecycle):
     """The Bot API server plus a Python API for tests. Start with ``async with`` or start()."""
 
     def __init__(
@@ -111,18 +110,6 @@ class TelegramStandin:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     # -- addresses and identity -----------------------------------------------------
     @property
