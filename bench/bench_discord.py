@@ -42,7 +42,8 @@ from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
 from bot.notify.base import Target
 from bot.settings import Settings
-from bot.store import NewAlert, Store
+from bot.alerts.events import AlertEvent
+from bot.store import Store
 from signals.engine import score_history
 from signals.levels import Level
 from tests.standins.discord_api import DiscordStandin
@@ -134,9 +135,10 @@ async def fanout(store: Store) -> dict[str, Any]:
     channels = [g + 1 for g in guilds]
     specs = [simple_guild(g, [g + 1], OWNER) for g in guilds]
     now = dt.datetime.now(dt.UTC)
-    alert = NewAlert(
-        "bench-fanout", EventKind.FIRING, Level.SEVERE, "USD/JPY 5-day change -7.9% ≤ -3.0%",
-        "The yen is surging as carry trades unwind.", now.date(), now, episode=now.isoformat(),
+    alert = AlertEvent(
+        "bench-fanout", EventKind.FIRING, Level.SEVERE, now.date(), now, episode=now.isoformat(),
+        indicator="usdjpy.chg_5d_pct", operator="<=", value=-7.9, threshold=-3.0,
+        description="The yen is surging as carry trades unwind.",
     )  # fmt: skip
     targets = [Target("discord", str(c)) for c in channels]
     for target, guild in zip(targets, guilds, strict=True):

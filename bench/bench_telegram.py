@@ -44,7 +44,8 @@ from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.limits import Limiter, PlatformLimits
 from bot.notify.base import RetryAfter, SendResult, Target
 from bot.settings import TelegramSettings
-from bot.store import NewAlert, Store
+from bot.alerts.events import AlertEvent
+from bot.store import Store
 from bot.telegram import TelegramAdapter, TelegramNotifier
 from signals.levels import Level
 from signals.snapshot import ComponentScore, Snapshot
@@ -151,9 +152,9 @@ async def broadcast(store: Store) -> dict[str, Any]:
     allowed = limits.global_per_second / TIME_SCALE
     chats = [100_000 + n for n in range(BROADCAST_CHATS)]
     now = dt.datetime.now(dt.UTC)
-    alert = NewAlert(
-        "bench", EventKind.BROADCAST, Level.LOW, "Benchmark broadcast", "bench", now.date(), now,
-        episode=now.isoformat(),
+    alert = AlertEvent(
+        "bench", EventKind.BROADCAST, Level.LOW, now.date(), now, episode=now.isoformat(),
+        note="Benchmark broadcast", description="bench",
     )  # fmt: skip
     await store.enqueue_alert(alert, [Target("telegram", str(c)) for c in chats])
     async with TelegramStandin(limits=limits) as tg:

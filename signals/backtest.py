@@ -1,4 +1,4 @@
-"""The backtest: score a history panel, then walk the rules over its days."""
+"""The backtest: score a history panel; ``walk_rules`` steps bare rules over its days."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import pandas as pd
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.engine import ScoredHistory, score_history
 from signals.indicators import indicator_names
-from signals.levels import Level
-from signals.rules import Rule, RuleBook, RuleState, Transition
+from signals.rules import Rule, RuleBook, Transition
 
 
 def known_indicator(name: str, cfg: EngineConfig = DEFAULT_CONFIG) -> bool:
@@ -43,30 +42,10 @@ def indicator_array(history: ScoredHistory, name: str) -> np.ndarray:
     return history.inputs.get(name, np.full(len(history), np.nan))
 
 
-@dataclass(frozen=True, slots=True)
-class BacktestAlert:
-    date: dt.date
-    rule: str
-    state: str
-    level: Level
-    value: float
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "date": self.date.isoformat(),
-            "rule": self.rule,
-            "state": self.state,
-            "level": self.level.label,
-            "value": self.value,
-        }
-
-
 @dataclass(frozen=True)
 class BacktestResult:
     history: ScoredHistory
     first: int  # index of the first reported day (earlier rows are warm-up)
-    alerts: tuple[BacktestAlert, ...]
-    states: dict[str, RuleState]
 
     @property
     def days(self) -> range:
@@ -89,12 +68,15 @@ def walk_rules(
 
 def run_backtest(
     panel: pd.DataFrame,
-    rules: Sequence[Rule],
     cfg: EngineConfig = DEFAULT_CONFIG,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> BacktestResult:
-    """Score the panel up to ``end`` (earlier rows warm the windows); report from ``start``."""
+    """Score the panel up to ``end`` (earlier rows warm the windows); report from ``start``.
+
+    The alerts of those days come from the live alert stages, run over this
+    result by ``bot.alerts.backtest`` (signals knows no alert policy).
+    """
     if end is not None:
         panel = panel.loc[: pd.Timestamp(end)]
     history = score_history(panel, cfg)
@@ -102,9 +84,4 @@ def run_backtest(
     first = int(scored[0]) if scored.size else len(history)  # days before any data say nothing
     if start is not None:
         first = max(first, int(np.searchsorted(history.dates, np.datetime64(start, "D"))))
-    transitions, book = walk_rules(history, rules, first)
-    alerts = tuple(
-        BacktestAlert(history.date(i), t.rule.name, t.kind.value, t.rule.level, t.value)
-        for i, t in transitions
-    )
-    return BacktestResult(history, first, alerts, dict(book.states))
+    return BacktestResult(history, first)

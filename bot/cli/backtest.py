@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,11 +11,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from bot.alerts.backtest import backtest_alerts
+from bot.alerts.events import AlertEvent
 from bot.charts.score import ChartData, render_score_chart
 from bot.cli.common import fail, parse_day, resolve_history_dir
 from bot.history.loader import HistoryDirError, load_history_panel
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
+from signals.durations import parse_duration
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
@@ -46,7 +50,7 @@ def _days(result: BacktestResult) -> list[dict[str, Any]]:
     return [_day_json(result, i) for i in days]
 
 
-def _print_table(result: BacktestResult) -> None:
+def _print_table(result: BacktestResult, alerts: tuple[AlertEvent, ...]) -> None:
     h = result.history
     typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
     previous = None
@@ -56,18 +60,30 @@ def _print_table(result: BacktestResult) -> None:
         if previous is not None and level != previous:
             events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
         previous = level
-    alert_rows = {(a.date, a.rule, a.state) for a in result.alerts}
-    for a in result.alerts:
-        i = int(h.dates.searchsorted(pd.Timestamp(a.date).to_datetime64()))
-        events.setdefault(i, []).append(f"{a.state:<8} {a.rule} [{a.level.label}]")
+    for a in alerts:
+        i = int(h.dates.searchsorted(pd.Timestamp(a.as_of).to_datetime64()))
+        events.setdefault(i, []).append(f"{a.kind.value:<9} {a.rule} [{a.level.label}]")
     for i in sorted(events):
         score = h.score[i]
         for text in events[i]:
             typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
     typer.echo(
-        f"\n{len(result.days)} days, {len(alert_rows)} alert events "
-        f"({sum(a.state == 'firing' for a in result.alerts)} firing)."
+        f"\n{len(result.days)} days, {len(alerts)} alert events "
+        f"({sum(a.kind.value in ('firing', 'escalated') for a in alerts)} firing)."
     )
+
+
+def alert_json(event: AlertEvent) -> dict[str, Any]:
+    """The CLI contract's date, rule, state and level, then every fact of the event."""
+    facts = event.to_json()
+    return {"date": facts.pop("as_of"), "state": event.kind.value, **facts}
+
+
+def _repeat_interval() -> dt.timedelta | None:
+    """The live policy's repeat interval, so the backtest reminds when the bot would."""
+    from bot.cli.run_cmd import settings_or_exit
+
+    return parse_duration(settings_or_exit().alerts.repeat_interval) or None
 
 
 def backtest(
@@ -97,9 +113,10 @@ def backtest(
         panel = load_history_panel(directory)
     except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
         fail(str(exc))
-    result = run_backtest(panel, rules, start=first, end=last)
+    result = run_backtest(panel, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
+    alerts = backtest_alerts(result, rules, _repeat_interval())
     if chart is not None:
         h = result.history
         idx = pd.DatetimeIndex(h.dates[result.first :])
@@ -114,10 +131,10 @@ def backtest(
         )
         chart.write_bytes(png)
     if as_json:
-        payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
+        payload = {"days": _days(result), "alerts": [alert_json(a) for a in alerts]}
         json.dump(payload, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        _print_table(result)
+        _print_table(result, alerts)
         if chart is not None:
             typer.echo(f"chart written to {chart}")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind, Reason
 from bot.charts.score import ChartData, render_score_chart
 from bot.commands.answers import (
     ChartAnswer,
@@ -29,7 +29,7 @@ from bot.commands.answers import (
 )
 from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
-from bot.store.records import NewAlert, Subscription, SubscriptionKind
+from bot.store.records import Subscription, SubscriptionKind
 from bot.store.store import Store
 from signals.durations import format_duration, parse_duration
 from signals.levels import Level
@@ -282,15 +282,16 @@ class CommandService:
         targets = [s.target for s in await self._store.active_subscriptions()]
         if not targets:
             raise CommandError("no active subscriptions to send to")
-        event = NewAlert(
+        event = AlertEvent(
             rule=f"admin-{kind.value}",
             kind=kind,
             level=level,
-            headline=headline,
-            cause=cause,
             as_of=now.date(),
             created_at=now,
             episode=now.isoformat(),
+            reasons=(Reason.ADMIN,),
+            note=headline,
+            description=cause,
         )
         await self._store.enqueue_alert(event, targets)
         return len(targets)

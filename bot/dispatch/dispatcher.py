@@ -157,11 +157,10 @@ class Dispatcher:
             if remaining > 0:
                 await asyncio.sleep(remaining)
             now = self._clock()
-            oldest = min(r.alert.created_at for r in rows)
+            oldest = min(r.alert.event.created_at for r in rows)
             delayed = now - oldest if now - oldest > self._cfg.max_age else None
-            events = tuple(
-                sorted((r.alert for r in rows), key=lambda e: (e.level, e.id), reverse=True)
-            )
+            ordered = sorted(rows, key=lambda r: (r.alert.event.level, r.alert.id), reverse=True)
+            events = tuple(r.alert.event for r in ordered)
             message = AlertMessage(events, delayed_by=delayed, tz=sub.tz if sub else None)
             try:
                 result: SendResult = await notifier.send(target, message)

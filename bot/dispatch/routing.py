@@ -7,8 +7,8 @@ import enum
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from bot.alerts.events import EventKind
-from bot.store.records import NewAlert, PlannedDelivery, Subscription
+from bot.alerts.events import AlertEvent, EventKind
+from bot.store.records import PlannedDelivery, Subscription
 from signals.levels import Level
 
 
@@ -36,7 +36,7 @@ def quiet_end(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
     return dt.datetime.combine(end_day, end, tzinfo=tz).astimezone(dt.UTC)
 
 
-def decide(alert: NewAlert, sub: Subscription, now: dt.datetime) -> PlannedDelivery | Skip:
+def decide(alert: AlertEvent, sub: Subscription, now: dt.datetime) -> PlannedDelivery | Skip:
     """One subscription's answer to one alert; ``severe`` ignores mute and quiet hours."""
     if not sub.active or sub.broken_reason:
         return Skip.INACTIVE
@@ -55,5 +55,7 @@ def decide(alert: NewAlert, sub: Subscription, now: dt.datetime) -> PlannedDeliv
     return PlannedDelivery(sub.target)
 
 
-def plan(alert: NewAlert, subs: Iterable[Subscription], now: dt.datetime) -> list[PlannedDelivery]:
+def plan(
+    alert: AlertEvent, subs: Iterable[Subscription], now: dt.datetime
+) -> list[PlannedDelivery]:
     return [d for d in (decide(alert, s, now) for s in subs) if isinstance(d, PlannedDelivery)]

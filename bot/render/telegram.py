@@ -109,7 +109,7 @@ def alert_doc(message: AlertMessage, tz: str | None = None) -> Doc:
     if message.delayed_by is not None:
         minutes = max(1, round(message.delayed_by.total_seconds() / 60))
         lines += [line(b(f"⚠ delayed by {minutes} min")), ""]
-    ordered = sorted(message.events, key=lambda e: (-e.level, e.created_at, e.id))
+    ordered = sorted(message.events, key=lambda e: (-e.level, e.created_at))  # stable: outbox order
     for n, event in enumerate(ordered):
         if n:
             lines.append("")

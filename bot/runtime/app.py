@@ -35,6 +35,7 @@ from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
+from bot.store.rule_memory import memory_from_rows
 from bot.store.store import Store
 from signals.durations import parse_duration
 from signals.incremental import IncrementalEngine
@@ -145,7 +146,8 @@ class Runtime:
         where the previous leader stopped.
         """
         repeat = parse_duration(self.settings.alerts.repeat_interval) or None
-        self.policy = AlertPolicy(self.rules, await self.store.get_rule_states(), repeat)
+        memory = memory_from_rows(await self.store.get_rule_states())
+        self.policy = AlertPolicy(self.rules, memory, repeat)
         self.pipeline = Pipeline(
             self.store,
             IncrementalEngine(),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bot.alerts.events import AlertEvent
 from bot.alerts.policy import AlertPolicy
 from bot.dispatch.routing import plan
 from bot.metrics import ALERTS, COMPONENT, EVALUATION_LATENCY, OBSERVATIONS, QUALITY_EVENTS, SCORE
@@ -24,7 +25,8 @@ from bot.quality.events import QualityEvent
 from bot.quality.gate import QualityGate
 from bot.runtime.crosscheck import CrossCheck
 from bot.sources.base import FetchResult
-from bot.store.records import NewAlert, PlannedDelivery
+from bot.store.records import PlannedDelivery
+from bot.store.rule_memory import memory_rows
 from bot.store.store import Store
 from signals.incremental import IncrementalEngine, OutOfOrderError
 from signals.observation import Observation
@@ -40,7 +42,7 @@ class IngestOutcome:
     accepted: int
     quality_events: int
     snapshot: Snapshot | None
-    alerts: tuple[NewAlert, ...]
+    alerts: tuple[AlertEvent, ...]
 
 
 class Pipeline:
@@ -137,10 +139,11 @@ class Pipeline:
         result = self.policy.evaluate(snapshot, now)
         subs = await self.store.active_subscriptions() if result.events else []
 
-        def route(alert: NewAlert) -> list[PlannedDelivery]:
+        def route(alert: AlertEvent) -> list[PlannedDelivery]:
             return plan(alert, subs, now)
 
-        await self.store.save_evaluation(snapshot, now, result.events, result.rule_states, route)
+        rows = memory_rows(self.policy.rules, result.memory)
+        await self.store.save_evaluation(snapshot, now, result.events, rows, route)
         if snapshot.score is not None:
             SCORE.set(snapshot.score)
         for comp in snapshot.components:

@@ -10,7 +10,6 @@ from bot.store.db import make_engine, session_factory, upgrade
 from bot.store.records import (
     ClaimedDelivery,
     Correction,
-    NewAlert,
     PlannedDelivery,
     QualityEvent,
     QualityEventLike,
@@ -25,7 +24,6 @@ from bot.store.store import Store, StoreNotStartedError
 __all__ = [
     "ClaimedDelivery",
     "Correction",
-    "NewAlert",
     "PlannedDelivery",
     "QualityEvent",
     "QualityEventLike",

@@ -27,9 +27,8 @@ from bot.store.models import (
     RuleStateModel,
     SnapshotModel,
 )
-from bot.store.outbox import alert_event, enqueue_deliveries, thread_key
+from bot.store.outbox import enqueue_deliveries, stored_alert, thread_key
 from bot.store.records import (
-    NewAlert,
     PlannedDelivery,
     RuleStateRow,
     SavedEvaluation,
@@ -39,7 +38,7 @@ from signals.levels import Level
 from signals.snapshot import Snapshot
 
 Fanout = (
-    Callable[[NewAlert], Iterable[Target | PlannedDelivery]] | Sequence[Target | PlannedDelivery]
+    Callable[[AlertEvent], Iterable[Target | PlannedDelivery]] | Sequence[Target | PlannedDelivery]
 )
 """Where each new alert goes: a function of the alert, or the same targets for all."""
 
@@ -61,7 +60,7 @@ async def save_evaluation(
     session: AsyncSession,
     snapshot: Snapshot,
     computed_at: dt.datetime,
-    events: Sequence[NewAlert] = (),
+    events: Sequence[AlertEvent] = (),
     rule_states: Sequence[RuleStateRow] = (),
     deliveries_for: Fanout | None = None,
     evaluation_id: str | None = None,
@@ -74,7 +73,7 @@ async def save_evaluation(
     evaluation_id = evaluation_id or uuid.uuid4().hex
     snapshot_id = await _insert_snapshot(session, snapshot, computed_at)
     alert_ids: list[int] = []
-    duplicates: list[NewAlert] = []
+    duplicates: list[AlertEvent] = []
     for event in events:
         alert_id = await _insert_alert(session, event, snapshot_id, evaluation_id)
         if alert_id is None:
@@ -97,7 +96,7 @@ async def save_evaluation(
 
 async def enqueue_alert(
     session: AsyncSession,
-    event: NewAlert,
+    event: AlertEvent,
     targets: Iterable[Target | PlannedDelivery],
     evaluation_id: str | None = None,
 ) -> int | None:
@@ -128,7 +127,7 @@ async def _insert_snapshot(session: AsyncSession, snapshot: Snapshot, at: dt.dat
 
 
 async def _insert_alert(
-    session: AsyncSession, event: NewAlert, snapshot_id: int | None, evaluation_id: str
+    session: AsyncSession, event: AlertEvent, snapshot_id: int | None, evaluation_id: str
 ) -> int | None:
     stmt = (
         insert_ignoring(session, AlertModel, _DEDUP)
@@ -148,13 +147,14 @@ async def _insert_alert(
             score=event.score,
             episode=event.episode,
             seq=event.seq,
+            facts=json_safe(event.to_json()),
         )
         .returning(AlertModel.id)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def _log_notified(session: AsyncSession, event: NewAlert, at: dt.datetime) -> None:
+async def _log_notified(session: AsyncSession, event: AlertEvent, at: dt.datetime) -> None:
     await session.execute(
         insert_updating(
             session, NotificationLogModel, ("rule", "episode", "kind"), ("notified_at",)
@@ -266,4 +266,4 @@ async def recent_alerts(
     rows = await session.scalars(
         stmt.order_by(AlertModel.created_at.desc(), AlertModel.id.desc()).limit(n)
     )
-    return [alert_event(r) for r in rows]
+    return [stored_alert(r).event for r in rows]

@@ -107,6 +107,7 @@ class AlertModel(Base):
     score: Mapped[float | None] = mapped_column(Float)
     episode: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # AlertEvent.to_json(), 0002
 
 
 class DeliveryModel(Base):

@@ -18,7 +18,7 @@ from typing import Literal
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alerts.events import AlertEvent, EventKind
+from bot.alerts.events import AlertEvent, EventKind, StoredAlert
 from bot.notify.base import Target
 from bot.store.db import insert_ignoring
 from bot.store.models import DELIVERY_STATUSES, AlertModel, DeliveryModel
@@ -38,22 +38,25 @@ def target_of(platform: str, chat_id: str, thread_id: str) -> Target:
     return Target(platform=platform, chat_id=chat_id, thread_id=thread_id or None)
 
 
-def alert_event(row: AlertModel) -> AlertEvent:
-    return AlertEvent(
-        id=row.id,
+def stored_alert(row: AlertModel) -> StoredAlert:
+    """The row's event: its ``facts``, or (rows from before 0002) its columns."""
+    if row.facts:
+        return StoredAlert(row.id, AlertEvent.from_json(row.facts))
+    legacy = AlertEvent(
         rule=row.rule,
         kind=EventKind(row.kind),
         level=Level.parse(row.level),
-        headline=row.headline,
-        cause=row.cause,
         as_of=row.as_of,
         created_at=row.created_at,
         value=row.value,
         threshold=row.threshold,
-        unit=row.unit,
         score=row.score,
         episode=row.episode,
+        seq=row.seq,
+        note=row.headline,
+        description=row.cause,
     )
+    return StoredAlert(row.id, legacy)
 
 
 async def enqueue_deliveries(
@@ -130,7 +133,7 @@ async def claim_due(
     return [
         ClaimedDelivery(
             delivery_id=dl.id,
-            alert=alert_event(al),
+            alert=stored_alert(al),
             target=target_of(dl.platform, dl.chat_id, dl.thread_id),
             attempts=dl.attempts,
             evaluation_id=al.evaluation_id,

@@ -1,7 +1,8 @@
 """What the store hands in and out: frozen dataclasses, never ORM objects.
 
-Alerts come back as the contract type :class:`bot.alerts.events.AlertEvent` and
-chats as :class:`bot.notify.base.Target`; everything else the store returns is
+Alerts go in as :class:`bot.alerts.events.AlertEvent` and come back as
+:class:`~bot.alerts.events.StoredAlert` (id + event); chats are
+:class:`bot.notify.base.Target`; everything else the store returns is
 defined here. Every datetime is aware UTC.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from bot.alerts.events import AlertEvent, EventKind
+from bot.alerts.events import AlertEvent, StoredAlert
 from bot.notify.base import Target
 from signals.levels import Level
 
@@ -45,34 +46,6 @@ class UpsertResult:
     def changed(self) -> bool:
         """True when the engine has something new to score."""
         return self.inserted > 0 or bool(self.corrected)
-
-
-@dataclass(frozen=True, slots=True)
-class NewAlert:
-    """An :class:`AlertEvent` before the outbox gave it an id.
-
-    ``seq`` tells apart several events of one kind in one episode (repeat
-    reminders); with ``(rule, episode, kind)`` it is the dedup key, so saving the
-    same event twice stores it once.
-    """
-
-    rule: str
-    kind: EventKind
-    level: Level
-    headline: str
-    cause: str
-    as_of: dt.date
-    created_at: dt.datetime
-    value: float | None = None
-    threshold: float | None = None
-    unit: str = ""
-    score: float | None = None
-    episode: str = ""
-    seq: int = 0
-
-    @property
-    def dedup_key(self) -> tuple[str, str, str, int]:
-        return (self.rule, self.episode, self.kind.value, self.seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +83,7 @@ class SavedEvaluation:
     snapshot_id: int
     evaluation_id: str
     alert_ids: tuple[int, ...]
-    duplicates: tuple[NewAlert, ...] = ()
+    duplicates: tuple[AlertEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +107,7 @@ class ClaimedDelivery:
     """
 
     delivery_id: int
-    alert: AlertEvent
+    alert: StoredAlert
     target: Target
     attempts: int
     evaluation_id: str
@@ -210,7 +183,6 @@ __all__ = [
     "ClaimedDelivery",
     "Correction",
     "DeliveryStatus",
-    "NewAlert",
     "PlannedDelivery",
     "QualityEvent",
     "QualityEventLike",

@@ -23,7 +23,6 @@ from bot.store.db import make_engine, session_factory, upgrade
 from bot.store.evaluations import Fanout
 from bot.store.records import (
     ClaimedDelivery,
-    NewAlert,
     PlannedDelivery,
     QualityEvent,
     QualityEventLike,
@@ -129,7 +128,7 @@ class Store(Lifecycle):
         self,
         snapshot: Snapshot,
         computed_at: dt.datetime,
-        events: Sequence[NewAlert] = (),
+        events: Sequence[AlertEvent] = (),
         rule_states: Sequence[RuleStateRow] = (),
         deliveries_for: Fanout | None = None,
     ) -> SavedEvaluation:
@@ -139,7 +138,7 @@ class Store(Lifecycle):
             )
 
     async def enqueue_alert(
-        self, event: NewAlert, targets: Iterable[Target | PlannedDelivery]
+        self, event: AlertEvent, targets: Iterable[Target | PlannedDelivery]
     ) -> int | None:
         async with self.transaction() as s:
             return await evaluations.enqueue_alert(s, event, targets)

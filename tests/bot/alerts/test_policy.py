@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.alerts.events import EventKind
 from bot.alerts.policy import AlertPolicy, Suppressed
+from bot.store.rule_memory import memory_from_rows, memory_rows
 from signals.levels import Level
 from signals.rules import parse_rule
 from signals.snapshot import Snapshot
@@ -79,8 +80,8 @@ def test_repeat_reminders_while_still_firing() -> None:
 def test_restart_resumes_from_stored_rows_without_renotifying() -> None:
     first = AlertPolicy(RULES, repeat_interval=dt.timedelta(days=2))
     r = first.evaluate(snap(1, **{"jgb.40y": 3.8}), at(1))
-    stored = {row.rule: row for row in r.rule_states}
-    second = AlertPolicy(RULES, stored, repeat_interval=dt.timedelta(days=2))
+    stored = {row.rule: row for row in memory_rows(RULES, r.memory)}
+    second = AlertPolicy(RULES, memory_from_rows(stored), repeat_interval=dt.timedelta(days=2))
     assert kinds(second.evaluate(snap(2, **{"jgb.40y": 3.8}), at(2))) == []
     resolved = second.evaluate(snap(3, **{"jgb.40y": 3.5}), at(3))
     assert kinds(resolved) == [("jgb40y", EventKind.RESOLVED)]

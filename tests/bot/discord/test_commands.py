@@ -8,7 +8,7 @@ import datetime as dt
 from bot.alerts.events import EventKind
 from bot.discord import DiscordAdapter
 from bot.render.discord import LEVEL_COLOURS
-from bot.store.records import NewAlert
+from bot.alerts.events import AlertEvent
 from bot.store.store import Store
 from signals.levels import Level
 from tests.bot.discord.helpers import option, run, run_deferred, sub
@@ -67,10 +67,10 @@ async def test_history_lists_recent_alerts(
     assert empty.embeds[0]["title"] == "No alerts yet"
     at = dt.datetime(2024, 8, 5, 6, 0, tzinfo=dt.UTC)
     for i, (rule, level) in enumerate([("yen-surge", Level.HIGH), ("score-severe", Level.SEVERE)]):
-        alert = NewAlert(
-            rule=rule, kind=EventKind.FIRING, level=level, headline=f"{rule} crossed",
-            cause=f"cause of {rule}", as_of=LAST_DAY, created_at=at + dt.timedelta(minutes=i),
-            episode="2024-08-05",
+        alert = AlertEvent(
+            rule=rule, kind=EventKind.FIRING, level=level, note=f"{rule} crossed",
+            description=f"cause of {rule}", as_of=LAST_DAY,
+            created_at=at + dt.timedelta(minutes=i), episode="2024-08-05",
         )  # fmt: skip
         await store.enqueue_alert(alert, [])
     callback = await run(discord_standin, "history", [option("n", 5, type_=4)])

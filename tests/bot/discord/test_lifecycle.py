@@ -138,8 +138,9 @@ async def test_telegram_and_discord_in_one_process(
         assert "/100" in callback.embeds[0]["title"]
 
         event = AlertEvent(
-            id=1, rule="yen-surge", kind=EventKind.FIRING, level=Level.SEVERE,
-            headline="USD/JPY 5-day change -7.9% ≤ -3.0%", cause="The yen is surging.",
+            rule="yen-surge", kind=EventKind.FIRING, level=Level.SEVERE,
+            indicator="usdjpy.chg_5d_pct", operator="<=", value=-7.9, threshold=-3.0,
+            description="The yen is surging.",
             as_of=dt.date(2024, 8, 5), created_at=dt.datetime(2024, 8, 5, 6, tzinfo=dt.UTC),
         )  # fmt: skip
         message = AlertMessage((event,))

@@ -26,11 +26,11 @@ AT = dt.datetime(2024, 8, 5, 6, 30, tzinfo=dt.UTC)
 
 def event(i: int = 1, level: Level = Level.SEVERE, **changes: object) -> AlertEvent:
     base = AlertEvent(
-        id=i, rule="yen-surge", kind=EventKind.FIRING, level=level,
-        headline="USD/JPY 5-day change -7.9% ≤ -3.0%",
-        cause="The yen is surging as carry trades unwind. USD/JPY: -7.9% in 5 days; score 78.",
-        as_of=dt.date(2024, 8, 5), created_at=AT, value=-7.9, threshold=-3.0, unit="%",
-        score=78.0, episode="2024-08-05",
+        rule="yen-surge", kind=EventKind.FIRING, level=level,
+        indicator="usdjpy.chg_5d_pct", operator="<=",
+        description="The yen is surging as carry trades unwind.",
+        as_of=dt.date(2024, 8, 5), created_at=AT, value=-7.9,
+        threshold=-3.0, score=78.0, score_level=Level.SEVERE, episode="2024-08-05",
     )  # fmt: skip
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
@@ -39,7 +39,10 @@ async def test_alert_is_one_embed_with_title_colour_fields_and_timestamp(
     adapter: DiscordAdapter, discord_standin: DiscordStandin
 ) -> None:
     message = AlertMessage(
-        (event(1), event(2, Level.HIGH, rule="jgb40y-record", headline="40y JGB 3.72% ≥ 3.70%")),
+        (event(1), event(
+                2, Level.HIGH, rule="jgb40y-record", indicator="jgb.40y", operator=">=",
+                value=3.72, threshold=3.70,
+            )),
         delayed_by=dt.timedelta(minutes=12),
     )
     result = await adapter.notifier.send(CHANNEL, message)
@@ -65,7 +68,7 @@ async def test_oversized_alert_is_cut_to_discords_limits(
 ) -> None:
     """40 events with 5,000-character causes still make one valid embed (the stand-in
     rejects anything over a limit with 50035)."""
-    events = tuple(event(i, headline="h" * 300, cause=f"{i} " + "c" * 5000) for i in range(40))
+    events = tuple(event(i, indicator="", note="h" * 300, description=f"{i} " + "c" * 5000) for i in range(40))
     result = await adapter.notifier.send(CHANNEL, AlertMessage(events))
     assert isinstance(result, Delivered)
     [embed] = discord_standin.channel_messages[0].embeds

@@ -14,7 +14,8 @@ from bot.alerts.events import AlertMessage, EventKind
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.limits import Limiter, PlatformLimits
 from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
-from bot.store.records import NewAlert, PlannedDelivery
+from bot.alerts.events import AlertEvent
+from bot.store.records import PlannedDelivery
 from bot.store.store import Store
 from signals.levels import Level
 
@@ -58,16 +59,16 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield s
 
 
-def alert(rule: str, level: Level = Level.HIGH, at: dt.datetime = T0) -> NewAlert:
-    return NewAlert(
+def alert(rule: str, level: Level = Level.HIGH, at: dt.datetime = T0) -> AlertEvent:
+    return AlertEvent(
         rule,
         EventKind.FIRING,
         level,
-        f"{rule} crossed",
-        "cause",
         at.date(),
         at,
         episode=f"{rule}#1",
+        note=f"{rule} crossed",
+        description="cause",
     )
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 from bot.alerts.events import EventKind
 from bot.dispatch.routing import Skip, decide, quiet_end
 from bot.notify.base import Target
-from bot.store.records import NewAlert, PlannedDelivery, Subscription
+from bot.alerts.events import AlertEvent
+from bot.store.records import PlannedDelivery, Subscription
 from signals.levels import Level
 
 NOW = dt.datetime(2024, 8, 5, 22, 30, tzinfo=dt.UTC)  # 00:30 in Berlin (CEST)
@@ -26,8 +27,8 @@ def sub(**kw: object) -> Subscription:
 
 def alert(
     level: Level = Level.HIGH, rule: str = "yen-surge", kind: EventKind = EventKind.FIRING
-) -> NewAlert:
-    return NewAlert(rule, kind, level, "h", "c", NOW.date(), NOW)
+) -> AlertEvent:
+    return AlertEvent(rule, kind, level, NOW.date(), NOW, note="h", description="c")
 
 
 def test_level_and_mutes() -> None:

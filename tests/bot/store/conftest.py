@@ -19,7 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.alerts.events import EventKind
-from bot.store import NewAlert, Store, make_engine
+from bot.alerts.events import AlertEvent
+from bot.store import Store, make_engine
 from signals.levels import Level
 from signals.snapshot import ComponentScore, Snapshot
 
@@ -107,18 +108,18 @@ def make_alert(
     episode: str = "usdjpy_crash:2024-08-05",
     seq: int = 0,
     created_at: dt.datetime = T0,
-) -> NewAlert:
-    return NewAlert(
+) -> AlertEvent:
+    return AlertEvent(
         rule=rule,
         kind=kind,
         level=Level.SEVERE,
-        headline="USD/JPY 5d −7.4% ≤ −3%",
-        cause="The yen strengthened fast as carry trades unwound.",
+        indicator="usdjpy.chg_5d_pct",
+        operator="<=",
+        description="The yen strengthened fast as carry trades unwound.",
         as_of=dt.date(2024, 8, 5),
         created_at=created_at,
         value=-7.4,
         threshold=-3.0,
-        unit="%",
         score=81.5,
         episode=episode,
         seq=seq,

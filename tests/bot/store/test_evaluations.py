@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.alerts.events import EventKind
 from bot.notify.base import Target
-from bot.store import NewAlert, PlannedDelivery, RuleStateRow, Store
+from bot.alerts.events import AlertEvent
+from bot.store import PlannedDelivery, RuleStateRow, Store
 from bot.store.models import (
     AlertModel,
     Base,
@@ -99,7 +100,7 @@ async def test_failure_midway_writes_nothing(store: Store) -> None:
     """An error after the snapshot and the first alert were written rolls all back."""
     calls = 0
 
-    def explode_on_second(alert: NewAlert) -> list[Target]:
+    def explode_on_second(alert: AlertEvent) -> list[Target]:
         nonlocal calls
         calls += 1
         if calls == 2:
@@ -139,13 +140,12 @@ async def test_duplicate_event_is_refused(store: Store) -> None:
             await s.execute(
                 insert(AlertModel).values(
                     evaluation_id="x",
-                    **{
-                        f.name: getattr(dup, f.name)
-                        for f in dataclasses.fields(dup)
-                        if f.name not in ("kind", "level")
-                    },
+                    **{k: getattr(dup, k) for k in ("rule", "as_of", "created_at", "episode", "seq")},
                     kind=dup.kind.value,
                     level=dup.level.label,
+                    headline=dup.headline,
+                    cause=dup.cause,
+                    unit=dup.unit,
                 )
             )
 

@@ -31,7 +31,7 @@ async def test_claim_then_sent_is_never_claimed_again(store: Store) -> None:
     claimed = await store.claim_due(T0, 10, "w1", LEASE)
     assert [c.target for c in claimed] == CHATS[:2]
     assert all(c.attempts == 1 for c in claimed)
-    assert claimed[0].alert.rule == "r0"
+    assert claimed[0].alert.event.rule == "r0"
     assert claimed[0].claimed_until == T0 + LEASE
     assert claimed[0].evaluation_id == claimed[1].evaluation_id
 

@@ -17,7 +17,8 @@ from pydantic import SecretStr
 from bot.alerts.events import EventKind
 from bot.commands.service import CommandService
 from bot.settings import TelegramSettings
-from bot.store import NewAlert, Store
+from bot.alerts.events import AlertEvent
+from bot.store import Store
 from bot.telegram import TelegramAdapter
 from signals.levels import Level
 from signals.snapshot import ComponentScore, Snapshot
@@ -49,18 +50,18 @@ def make_snapshot(as_of: dt.date = dt.date(2024, 8, 5), score: float = 81.5) -> 
 
 def make_alert(
     rule: str = "yen-surge", level: Level = Level.SEVERE, created_at: dt.datetime = T0, seq: int = 0
-) -> NewAlert:
-    return NewAlert(
+) -> AlertEvent:
+    return AlertEvent(
         rule=rule,
         kind=EventKind.FIRING,
         level=level,
-        headline="USD/JPY 5-day change -7.4% ≤ -3.0%",
-        cause="The yen strengthened fast as carry trades unwound.",
+        indicator="usdjpy.chg_5d_pct",
+        operator="<=",
+        description="The yen strengthened fast as carry trades unwound.",
         as_of=created_at.date(),
         created_at=created_at,
         value=-7.4,
         threshold=-3.0,
-        unit="%",
         score=81.5,
         episode=f"{rule}:{created_at.date()}",
         seq=seq,

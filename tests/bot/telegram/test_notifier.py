@@ -25,18 +25,18 @@ PRIVATE = Target("telegram", str(USER))
 
 def event(**changes: object) -> AlertEvent:
     fields: dict[str, object] = {
-        "id": 1,
         "rule": "jgb-40y-high",
         "kind": EventKind.FIRING,
         "level": Level.HIGH,
-        "headline": "40y JGB 3.720% ≥ 3.700%",
-        "cause": "Long JGB yields < 4% & rising fast.",
+        "indicator": "jgb.40y",
+        "operator": ">=",
+        "description": "Long JGB yields < 4% & rising fast.",
         "as_of": dt.date(2025, 11, 20),
         "created_at": T0,
         "value": 3.72,
         "threshold": 3.7,
-        "unit": "%",
         "score": 61.0,
+        "score_level": Level.HIGH,
     }
     fields.update(changes)
     return AlertEvent(**fields)  # type: ignore[arg-type]
@@ -61,7 +61,7 @@ async def test_renders_one_html_message(
         "⚠ delayed by 12 min\n\n"
         "🟠 HIGH · alert · 40y JGB 3.720% ≥ 3.700%\n"
         "Now 3.72%, threshold 3.7%, stress score 61/100\n"
-        "Long JGB yields < 4% & rising fast.\n"
+        "Long JGB yields < 4% & rising fast; score 61 (high).\n"
         "5 Aug 2024 06:00 UTC · 15:00 JST · rule jgb-40y-high"
     )
 
@@ -82,7 +82,7 @@ async def test_several_events_and_the_4096_limit(
 ) -> None:
     """Many long events in one message are cut to fit 4096 visible characters, tags intact."""
     long_cause = "Yen & JGB <stress> " * 40
-    events = tuple(event(id=n, cause=long_cause, level=Level(n % 4)) for n in range(20))
+    events = tuple(event(description=long_cause, level=Level(n % 4)) for n in range(20))
     result = await notifier.send(PRIVATE, AlertMessage(events))
     assert isinstance(result, Delivered)
     [sent] = telegram_standin.sent
@@ -97,8 +97,8 @@ async def test_broadcast_text_is_escaped(
 ) -> None:
     """An operator's text with <, > and & arrives verbatim."""
     text = "Maintenance <tonight> & <b>tomorrow</b>"
-    msg = AlertMessage((event(kind=EventKind.BROADCAST, level=Level.LOW, headline=text,
-                              cause="Message from the operators."),))  # fmt: skip
+    msg = AlertMessage((event(kind=EventKind.BROADCAST, level=Level.LOW, indicator="", note=text,
+                              description="Message from the operators."),))  # fmt: skip
     await notifier.send(PRIVATE, msg)
     [sent] = telegram_standin.sent
     assert sent.plain_text == f"📣 Message from the operators.\n{text}"
