@@ -35,14 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.commands.service import CommandService
 from bot.discord import DiscordAdapter
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
 from bot.notify.base import Target
 from bot.settings import Settings
-from bot.alerts.events import AlertEvent
 from bot.store import Store
 from signals.engine import score_history
 from signals.levels import Level

@@ -38,13 +38,12 @@ from telegram import Bot
 from telegram.error import RetryAfter as PTBRetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.alerts.events import AlertMessage, EventKind
+from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.limits import Limiter, PlatformLimits
 from bot.notify.base import RetryAfter, SendResult, Target
 from bot.settings import TelegramSettings
-from bot.alerts.events import AlertEvent
 from bot.store import Store
 from bot.telegram import TelegramAdapter, TelegramNotifier
 from signals.levels import Level

@@ -35,6 +35,7 @@ class Reason(enum.StrEnum):
     ESCALATED = "escalated"  # a lower-level rule of the same family was already firing
     REPEAT_INTERVAL = "repeat_interval"  # still firing after the repeat interval
     INHIBITED = "inhibited"  # a higher-level rule of the same family is firing
+    UNANNOUNCED = "unannounced"  # a resolve of an episode whose firing was never sent
     ADMIN = "admin"  # sent by an admin command, not by a rule
 
 

@@ -49,6 +49,7 @@ class AlertPolicy:
             {k: v for k, v in m.states.items() if k in names},
             {k: v for k, v in m.notified.items() if k in names},
             {k: v for k, v in m.repeats.items() if k in names},
+            {k: v for k, v in m.announced.items() if k in names},
         )
         self.repeat_interval = repeat_interval
         self.stages = stages

@@ -48,6 +48,7 @@ def memory_rows(rules: Iterable[Rule], memory: Memory) -> tuple[RuleStateRow, ..
                     "last_value": state.last_value,
                     "last_resolved_at": _iso(state.last_resolved_at),
                     "repeats": repeats,
+                    "announced": memory.announced.get(rule.name),
                 },
             )
         )
@@ -59,6 +60,7 @@ def memory_from_rows(rows: Mapping[str, RuleStateRow]) -> Memory:
     states: dict[str, RuleState] = {}
     notified: dict[str, dt.datetime] = {}
     repeats: dict[str, int] = {}
+    announced: dict[str, int] = {}
     for name, row in rows.items():
         p: Mapping[str, Any] = row.payload or {}
         states[name] = RuleState(
@@ -71,4 +73,7 @@ def memory_from_rows(rows: Mapping[str, RuleStateRow]) -> Memory:
         if row.last_notified_at is not None:
             notified[name] = row.last_notified_at
         repeats[name] = int(p.get("repeats", 0))
-    return Memory(states, notified, repeats)
+        told = p.get("announced", states[name].episode)  # rows from before it was kept: told
+        if told is not None:
+            announced[name] = int(told)
+    return Memory(states, notified, repeats, announced)

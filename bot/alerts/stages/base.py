@@ -47,11 +47,17 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Memory:
-    """What the policy remembers between evaluations, per rule name."""
+    """What the policy remembers between evaluations, per rule name.
+
+    ``announced`` is the episode number whose firing was last notified: a
+    resolve of an episode nobody was told about (it fired under inhibition)
+    stays silent too.
+    """
 
     states: Mapping[str, RuleState] = field(default_factory=dict)
     notified: Mapping[str, dt.datetime] = field(default_factory=dict)
     repeats: Mapping[str, int] = field(default_factory=dict)
+    announced: Mapping[str, int] = field(default_factory=dict)
 
     def state(self, rule: str) -> RuleState:
         return self.states.get(rule, RuleState())

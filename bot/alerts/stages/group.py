@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.alerts.events import EventKind
-from bot.alerts.stages.base import Context, Events, Memory
+from bot.alerts.stages.base import Context, Events
 
 
 def group(ctx: Context, events: Events) -> tuple[Context, Events]:
@@ -19,6 +19,7 @@ def group(ctx: Context, events: Events) -> tuple[Context, Events]:
     out = []
     notified = dict(ctx.after.notified)
     repeats = dict(ctx.after.repeats)
+    announced = dict(ctx.after.announced)
     for e in events:
         if e.dedup_key in seen:
             continue
@@ -27,7 +28,8 @@ def group(ctx: Context, events: Events) -> tuple[Context, Events]:
         notified[e.rule] = ctx.now
         if e.kind in (EventKind.FIRING, EventKind.ESCALATED):
             repeats[e.rule] = 0
+            announced[e.rule] = ctx.after.state(e.rule).episode
         elif e.kind is EventKind.REPEAT:
             repeats[e.rule] = e.seq
-    after = Memory(ctx.after.states, notified, repeats)
+    after = replace(ctx.after, notified=notified, repeats=repeats, announced=announced)
     return replace(ctx, after=after), tuple(out)

@@ -2,6 +2,8 @@
 
 Alertmanager's inhibition, within a rule family: ``yen-squeeze`` (severe)
 firing silences ``yen-surge`` (high) — its firing, its resolve and its repeats.
+And, as Alertmanager sends a resolve only for an alert it notified, the
+resolve of an episode whose firing was never sent is dropped as well.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ def inhibit(ctx: Context, events: Events) -> tuple[Context, Events]:
     for e in events:
         if inhibited(ctx, ctx.rule(e.rule)):
             dropped.append((e.rule, Reason.INHIBITED))
+        elif e.resolved and ctx.before.announced.get(e.rule) != ctx.before.state(e.rule).episode:
+            dropped.append((e.rule, Reason.UNANNOUNCED))
         else:
             kept.append(e)
     return replace(ctx, suppressed=(*ctx.suppressed, *dropped)), tuple(kept)

@@ -93,3 +93,23 @@ def test_missing_feed_never_resolves() -> None:
     p.evaluate(snap(1, **{"jgb.40y": 3.8}), at(1))
     for day in range(2, 9):
         assert kinds(p.evaluate(snap(day), at(day))) == []  # JGB stale: no value at all
+
+
+def test_a_resolve_of_an_episode_never_announced_stays_silent() -> None:
+    """yen-surge fired under yen-squeeze (inhibited), so nobody hears it resolve."""
+    p = AlertPolicy(RULES)
+    assert kinds(p.evaluate(snap(1, **{"usdjpy.chg_5d_pct": -6.0}), at(1))) == [
+        ("yen-squeeze", EventKind.FIRING)
+    ]
+    assert kinds(p.evaluate(snap(2, **{"usdjpy.chg_5d_pct": -2.0}), at(2))) == [
+        ("yen-squeeze", EventKind.RESOLVED)
+    ]
+    r = p.evaluate(snap(3, **{"usdjpy.chg_5d_pct": -1.0}), at(3))
+    assert kinds(r) == [] and ("yen-surge", Suppressed.UNANNOUNCED) in r.suppressed
+    # the next episode of yen-surge is announced, and so is its resolve
+    assert kinds(p.evaluate(snap(4, **{"usdjpy.chg_5d_pct": -3.5}), at(4))) == [
+        ("yen-surge", EventKind.FIRING)
+    ]
+    assert kinds(p.evaluate(snap(5, **{"usdjpy.chg_5d_pct": -1.0}), at(5))) == [
+        ("yen-surge", EventKind.RESOLVED)
+    ]

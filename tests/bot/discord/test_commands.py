@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.discord import DiscordAdapter
 from bot.render.discord import LEVEL_COLOURS
-from bot.alerts.events import AlertEvent
 from bot.store.store import Store
 from signals.levels import Level
 from tests.bot.discord.helpers import option, run, run_deferred, sub

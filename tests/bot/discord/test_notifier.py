@@ -39,10 +39,18 @@ async def test_alert_is_one_embed_with_title_colour_fields_and_timestamp(
     adapter: DiscordAdapter, discord_standin: DiscordStandin
 ) -> None:
     message = AlertMessage(
-        (event(1), event(
-                2, Level.HIGH, rule="jgb40y-record", indicator="jgb.40y", operator=">=",
-                value=3.72, threshold=3.70,
-            )),
+        (
+            event(1),
+            event(
+                2,
+                Level.HIGH,
+                rule="jgb40y-record",
+                indicator="jgb.40y",
+                operator=">=",
+                value=3.72,
+                threshold=3.70,
+            ),
+        ),
         delayed_by=dt.timedelta(minutes=12),
     )
     result = await adapter.notifier.send(CHANNEL, message)
@@ -68,7 +76,9 @@ async def test_oversized_alert_is_cut_to_discords_limits(
 ) -> None:
     """40 events with 5,000-character causes still make one valid embed (the stand-in
     rejects anything over a limit with 50035)."""
-    events = tuple(event(i, indicator="", note="h" * 300, description=f"{i} " + "c" * 5000) for i in range(40))
+    events = tuple(
+        event(i, indicator="", note="h" * 300, description=f"{i} " + "c" * 5000) for i in range(40)
+    )
     result = await adapter.notifier.send(CHANNEL, AlertMessage(events))
     assert isinstance(result, Delivered)
     [embed] = discord_standin.channel_messages[0].embeds

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts.events import AlertMessage, EventKind
+from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.limits import Limiter, PlatformLimits
 from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
-from bot.alerts.events import AlertEvent
 from bot.store.records import PlannedDelivery
 from bot.store.store import Store
 from signals.levels import Level

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.dispatch.routing import Skip, decide, quiet_end
 from bot.notify.base import Target
-from bot.alerts.events import AlertEvent
 from bot.store.records import PlannedDelivery, Subscription
 from signals.levels import Level
 

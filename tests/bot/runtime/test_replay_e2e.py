@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.alerts.backtest import backtest_alerts
 from bot.rules.load import load_rules
 from bot.runtime.replay import day_observations, replay_days
 from bot.sources.base import FetchResult
@@ -25,7 +26,7 @@ def _sent(runtime) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def
     ]
 
 
-async def _replay(db: Path, panel: pd.DataFrame, rules: Path, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+async def _replay(db: Path, panel: pd.DataFrame, rules: Path | None, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     runtime, clock, _ = make_runtime(db, panel, start, rules)
     await runtime.start()
     try:
@@ -35,18 +36,42 @@ async def _replay(db: Path, panel: pd.DataFrame, rules: Path, start: dt.date, en
         await runtime.stop()
 
 
+def _predicted(panel: pd.DataFrame, rules: Path | None) -> list[tuple[str, str, str]]:
+    result = run_backtest(panel, start=START, end=END)
+    return [
+        (e.as_of.isoformat(), e.rule, e.kind.value)
+        for e in backtest_alerts(result, load_rules(rules))
+    ]
+
+
 async def test_replay_fires_what_the_backtest_predicts(
     panel: pd.DataFrame, flat_rules: Path, tmp_path: Path
 ) -> None:
     """The live path (gate, store, engine, policy, outbox, console) agrees with the backtest."""
-    expected = run_backtest(panel, load_rules(flat_rules), start=START, end=END)
-    want = [(a.date.isoformat(), a.rule, a.state) for a in expected.alerts]
+    want = _predicted(panel, flat_rules)
     assert ("2024-08-05", "yen-surge", "firing") in want  # the unwind is in the window
 
     summary, sent = await _replay(tmp_path / "a.db", panel, flat_rules, START, END)
     got = [(d.isoformat(), rule, kind) for d, rule, kind, _ in summary.alerts]
     assert got == want
     assert sorted(sent) == sorted(want)  # every event reached the console, once
+
+
+async def test_with_families_the_backtest_inhibits_and_escalates_like_the_replay(
+    panel: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Packaged rules (families, cooldowns): the backtest runs the live stages, so a
+    lower rule under a firing higher one is silent and a climb is an escalation."""
+    want = _predicted(panel, None)
+    assert any(kind == "escalated" for _, _, kind in want)
+    squeeze_days = {d for d, rule, kind in want if rule == "yen-squeeze" and kind != "resolved"}
+    assert squeeze_days  # 5 Aug 2024
+    assert not any(d in squeeze_days and rule == "yen-surge" for d, rule, _ in want)
+
+    summary, sent = await _replay(tmp_path / "b.db", panel, None, START, END)
+    got = [(d.isoformat(), rule, kind) for d, rule, kind, _ in summary.alerts]
+    assert got == want
+    assert sorted(sent) == sorted(want)
 
 
 async def test_a_crash_mid_replay_loses_and_repeats_nothing(

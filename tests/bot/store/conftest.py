@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.alerts.events import EventKind
-from bot.alerts.events import AlertEvent
+from bot.alerts.events import AlertEvent, EventKind
 from bot.store import Store, make_engine
 from signals.levels import Level
 from signals.snapshot import ComponentScore, Snapshot

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.notify.base import Target
-from bot.alerts.events import AlertEvent
 from bot.store import PlannedDelivery, RuleStateRow, Store
 from bot.store.models import (
     AlertModel,
@@ -140,7 +139,10 @@ async def test_duplicate_event_is_refused(store: Store) -> None:
             await s.execute(
                 insert(AlertModel).values(
                     evaluation_id="x",
-                    **{k: getattr(dup, k) for k in ("rule", "as_of", "created_at", "episode", "seq")},
+                    **{
+                        k: getattr(dup, k)
+                        for k in ("rule", "as_of", "created_at", "episode", "seq")
+                    },
                     kind=dup.kind.value,
                     level=dup.level.label,
                     headline=dup.headline,

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.commands.service import CommandService
 from bot.settings import TelegramSettings
-from bot.alerts.events import AlertEvent
 from bot.store import Store
 from bot.telegram import TelegramAdapter
 from signals.levels import Level
