@@ -12,6 +12,8 @@ class Observation:
 
     ``date`` is the market date the value belongs to (a JGB close in Tokyo, a
     UTC day for BTC), not when it was fetched; ``fetched_at`` is UTC-aware.
+    ``provisional`` marks an intraday value of a day still trading: it stands
+    for the day until a later value (another poll, or the close) replaces it.
     """
 
     series: str
@@ -19,3 +21,4 @@ class Observation:
     value: float
     source: str
     fetched_at: dt.datetime | None = None
+    provisional: bool = False

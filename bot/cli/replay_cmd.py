@@ -16,6 +16,7 @@ from bot.history.loader import HistoryDirError, load_history_panel
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
 from bot.runtime.app import Runtime
+from bot.runtime.intraday import HourlyHistoryError, load_hourly_btc, replay_intraday
 from bot.runtime.replay import ReplaySummary, SimClock, replay_days, replay_instant
 from bot.settings import Settings
 from signals.loaders.errors import HistoryFormatError
@@ -25,9 +26,15 @@ DEMO_START, DEMO_END = dt.date(2024, 7, 1), dt.date(2024, 9, 30)
 
 
 async def replay_history(
-    settings: Settings, panel: pd.DataFrame, start: dt.date, end: dt.date, speed: float | None
+    settings: Settings,
+    panel: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    speed: float | None,
+    hourly: pd.Series | None = None,
 ) -> tuple[ReplaySummary, str]:
-    """Warm up on the history before ``start``, then replay ``[start, end]`` day by day."""
+    """Warm up on the history before ``start``, then replay ``[start, end]`` day by day
+    (with ``hourly`` BTC: poll by poll, the hours as the day's provisional value)."""
     clock = SimClock(replay_instant(start - dt.timedelta(days=1)))
     settings.alerts.console = True
     runtime = Runtime(
@@ -39,7 +46,10 @@ async def replay_history(
     await runtime.start()
     try:
         per_day = 86400.0 / speed if speed else 0.0
-        summary = await replay_days(runtime, clock, panel, start, end, seconds_per_day=per_day)
+        if hourly is not None:
+            summary = await replay_intraday(runtime, clock, panel, hourly, start, end)
+        else:
+            summary = await replay_days(runtime, clock, panel, start, end, seconds_per_day=per_day)
         risk = render_risk(await runtime.service.risk())
     finally:
         await runtime.stop()
@@ -47,16 +57,31 @@ async def replay_history(
 
 
 def _run(
-    settings: Settings, history_dir: Path, start: dt.date, end: dt.date, speed: float | None
-) -> None:
+    settings: Settings,
+    history_dir: Path,
+    start: dt.date,
+    end: dt.date,
+    speed: float | None,
+    intraday: bool = False,
+) -> ReplaySummary:
+    hourly = None
     try:
         panel = load_history_panel(history_dir)
-    except (HistoryDirError, HistoryFormatError) as exc:
+        if intraday:
+            hourly = load_hourly_btc(history_dir)
+    except (HistoryDirError, HistoryFormatError, HourlyHistoryError) as exc:
         fail(str(exc))
     if panel.loc[pd.Timestamp(start) : pd.Timestamp(end)].empty:
         fail(f"no history between {start} and {end} in {history_dir}")
+    if hourly is not None:
+        first, last = (
+            pd.Timestamp(start, tz="UTC"),
+            pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1),
+        )
+        if hourly.loc[first:last].empty:
+            fail(f"no hourly BTC between {start} and {end} in {history_dir / 'btc'}")
     try:
-        summary, risk = asyncio.run(replay_history(settings, panel, start, end, speed))
+        summary, risk = asyncio.run(replay_history(settings, panel, start, end, speed, hourly))
     except RuleConfigError as exc:
         fail(str(exc))
     typer.echo("── where it ended ──")
@@ -66,6 +91,7 @@ def _run(
         f"\nreplayed {summary.days} market days {start} → {end}: "
         f"{len(summary.alerts)} alert events ({fired} firing)."
     )
+    return summary
 
 
 def replay(
@@ -80,6 +106,13 @@ def replay(
             help="Market seconds per real second (86400 = a day a second); default: flat out."
         ),
     ] = None,
+    intraday: Annotated[
+        bool,
+        typer.Option(
+            "--intraday",
+            help="Replay the hourly BTC file hour by hour as the day's provisional value.",
+        ),
+    ] = False,
 ) -> None:
     """Push real history through the whole live pipeline, from quality gate to notifiers."""
     settings = settings_or_exit()
@@ -90,7 +123,9 @@ def replay(
         fail(f"--start {first} is after --end {last}")
     if speed is not None and speed <= 0:
         fail("--speed must be positive")
-    _run(settings, resolve_history_dir(history_dir), first, last, speed)
+    if speed is not None and intraday:
+        fail("--speed is for the daily replay; --intraday runs flat out")
+    _run(settings, resolve_history_dir(history_dir), first, last, speed, intraday)
 
 
 def demo(

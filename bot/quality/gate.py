@@ -106,6 +106,12 @@ class GateResult:
     events: tuple[QualityEvent, ...]
 
 
+def _revises(ref: Observation, obs: Observation) -> bool:
+    """A new value for a day whose known value is provisional: the next intraday
+    poll, or the close, replaces it (issue 8 §3). Anything else already known is dropped."""
+    return obs.date == ref.date and ref.provisional and obs.value != ref.value
+
+
 class QualityGate:
     """Decides which observations are market moves; see the module docstring."""
 
@@ -177,7 +183,7 @@ class QualityGate:
                     event(obs, QualityKind.OUT_OF_ORDER, f"{obs.date} after {body_prev}")
                     continue
                 body_prev = obs.date
-                if ref is not None and obs.date <= ref.date:
+                if ref is not None and obs.date <= ref.date and not _revises(ref, obs):
                     continue
                 if ref is not None and limit is not None:
                     gap = min(max((obs.date - ref.date).days, 1), MAX_GAP_DAYS)

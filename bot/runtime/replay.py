@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot.alerts.events import AlertEvent
 from bot.runtime.app import Runtime
 from bot.sources.base import FetchResult
 from signals.engine import SPREAD
@@ -55,6 +56,7 @@ class ReplaySummary:
     alerts: list[tuple[dt.date, str, str, str]] = field(
         default_factory=list
     )  # date, rule, kind, level
+    events: list[AlertEvent] = field(default_factory=list)  # the same alerts, whole
 
 
 async def replay_days(
@@ -80,6 +82,7 @@ async def replay_days(
         outcome = await runtime.pipeline.ingest(result)
         for a in outcome.alerts:
             summary.alerts.append((day, a.rule, a.kind.value, a.level.label))
+            summary.events.append(a)
         while await runtime.dispatcher.run_once():
             pass
         summary.days += 1

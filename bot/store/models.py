@@ -67,6 +67,7 @@ class ObservationModel(Base):
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[dt.datetime | None]
+    provisional: Mapped[bool] = mapped_column(default=False, server_default="0")  # 0002
 
 
 class SnapshotModel(Base):

@@ -46,7 +46,12 @@ async def upsert_observations(session: AsyncSession, obs: Sequence[Observation])
             await session.execute(
                 update(ObservationModel)
                 .where(ObservationModel.series == o.series, ObservationModel.date == o.date)
-                .values(value=o.value, source=o.source, fetched_at=o.fetched_at)
+                .values(
+                    value=o.value,
+                    source=o.source,
+                    fetched_at=o.fetched_at,
+                    provisional=o.provisional,
+                )
             )
     # ON CONFLICT DO NOTHING: another writer (a second replica, or a backfill racing a
     # poll) may insert the same row between our read and this insert; theirs stands.
@@ -86,6 +91,7 @@ def _row(o: Observation) -> dict[str, object]:
         "value": o.value,
         "source": o.source,
         "fetched_at": o.fetched_at,
+        "provisional": o.provisional,
     }
 
 
@@ -96,7 +102,9 @@ async def load_observations(
 ) -> list[Observation]:
     """Stored observations from ``since`` (inclusive), ordered by ``(date, series)``."""
     m = ObservationModel
-    stmt = select(m.series, m.date, m.value, m.source, m.fetched_at).order_by(m.date, m.series)
+    stmt = select(m.series, m.date, m.value, m.source, m.fetched_at, m.provisional).order_by(
+        m.date, m.series
+    )
     if since is not None:
         stmt = stmt.where(m.date >= since)
     if series is not None:
@@ -106,8 +114,8 @@ async def load_observations(
         stmt = stmt.where(m.series.in_(names))
     result = await session.execute(stmt)
     return [
-        Observation(series=s, date=d, value=v, source=src, fetched_at=f)
-        for s, d, v, src, f in result
+        Observation(series=s, date=d, value=v, source=src, fetched_at=f, provisional=bool(p))
+        for s, d, v, src, f, p in result
     ]
 
 
