@@ -3,8 +3,9 @@
 ``GET {root}/products/BTC-USD/candles?granularity=86400[&start=..&end=..]``
 answers ``[[time, low, high, open, close, volume], ...]`` NEWEST FIRST, numbers
 as JSON numbers, at most 300 candles; without start/end the window ends now, so
-the first candle is usually today's, still open — it is dropped (its
-``time + 1 day`` is after ``fetched_at``). Errors come as ``{"message": ...}``.
+the first candle is usually today's, still open — it is kept as today's
+*provisional* value (issue 8 §3: an intraday crash moves the score at the
+next poll; the close replaces it). Errors come as ``{"message": ...}``.
 """
 
 from __future__ import annotations
@@ -40,13 +41,17 @@ class CoinbaseSource(Source):
 
     def parse(self, body: bytes, fetched_at: dt.datetime) -> list[Observation]:
         now = fetched_at.timestamp()
-        closed = [
-            Observation(self.series[0], utc_day(c.time), c.close, self.name, fetched_at)
-            for c in candles(body, self.name)
-            if c.time + DAY <= now  # today's candle is still moving: not a close
-        ]
-        closed.reverse()  # the promised order, reversed; never sorted
-        return closed
+        out = []
+        for c in candles(body, self.name):
+            if c.time + DAY <= now:
+                out.append(
+                    Observation(self.series[0], utc_day(c.time), c.close, self.name, fetched_at)
+                )
+            elif c.time <= now:  # today's candle is still moving: provisional, not a close
+                day = utc_day(c.time)
+                out.append(Observation(self.series[0], day, c.close, self.name, fetched_at, True))
+        out.reverse()  # the promised order, reversed; never sorted
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ pair name (``XXBTZUSD`` for ``XBTUSD``, ``ZUSDZJPY`` for ``USDJPY``). Kraken
 documents that the last bar is the current, not-yet-committed one; ``last`` is
 the open time of the newest committed bar. A bar is kept only if it is both
 committed (``time <= last``) and over (``time + 1 day <= fetched_at``).
+The bar of the day still trading (``time <= fetched_at < time + 1 day``) is
+kept as that day's *provisional* value: the live score moves on an intraday
+crash at the next poll, and the day's close replaces it (issue 8 §3).
 
 Errors come as HTTP 200 with ``{"error": ["EGeneral:..."]}`` and no usable
 ``result``; that is a format error here (a transient ``EService:`` still counts
@@ -98,6 +101,12 @@ class KrakenSource(Source):
             for j in (5, 6):  # vwap, volume: "0.0" on a bar without trades
                 number(bar[j], self.name, f"{where} field {j}")
             uncommitted = last_committed is not None and start > last_committed
+            if start <= now < start + DAY:
+                today = Observation(
+                    self.series[0], utc_day(start), close, self.name, fetched_at, provisional=True
+                )
+                out.append(today)
+                continue
             if start + DAY > now or uncommitted:
                 continue
             out.append(Observation(self.series[0], utc_day(start), close, self.name, fetched_at))

@@ -27,8 +27,10 @@ def test_ten_closes_oldest_first(body: bytes) -> None:
     assert {o.series for o in obs} == {"btc"}
 
 
-def test_in_progress_candle_dropped(body: bytes) -> None:
-    obs = CoinbaseSource("http://x").parse(body, dt.datetime(2026, 8, 10, 12, tzinfo=dt.UTC))
+def test_in_progress_candle_is_provisional(body: bytes) -> None:
+    parsed = CoinbaseSource("http://x").parse(body, dt.datetime(2026, 8, 10, 12, tzinfo=dt.UTC))
+    assert parsed[-1].provisional and parsed[-1].date == dt.date(2026, 8, 10)
+    obs = [o for o in parsed if not o.provisional]
     assert len(obs) == 9
     assert obs[-1].date == dt.date(2026, 8, 9)
     assert obs[-1].value == 64848.69

@@ -21,7 +21,8 @@ def body(api_samples: Path) -> bytes:
 
 
 def test_committed_daily_closes(body: bytes) -> None:
-    obs = KrakenSource("http://x", pair="XBTUSD").parse(body, FETCHED)
+    parsed = KrakenSource("http://x", pair="XBTUSD").parse(body, FETCHED)
+    obs = [o for o in parsed if not o.provisional]
     assert [o.date for o in obs] == [dt.date(2026, 8, d) for d in range(8, 17)]
     assert obs[0].value == 64901.1  # 2026-08-08 close "64901.1"
     assert obs[2].value == 63922.1  # 2026-08-10 close "63922.1"
@@ -29,6 +30,14 @@ def test_committed_daily_closes(body: bytes) -> None:
     assert {o.series for o in obs} == {"btc"}
     assert {o.source for o in obs} == {"kraken"}
     assert all(o.fetched_at == FETCHED for o in obs)
+
+
+def test_the_bar_of_today_is_its_provisional_value(body: bytes) -> None:
+    """Parsed during 08-17, the open bar is that day's provisional value, last."""
+    parsed = KrakenSource("http://x", pair="XBTUSD").parse(body, FETCHED)
+    today = parsed[-1]
+    assert today.provisional and today.date == dt.date(2026, 8, 17)
+    assert [o for o in parsed if o.provisional] == [today]
 
 
 def test_in_progress_bar_dropped_even_when_replayed_later(body: bytes) -> None:
@@ -40,7 +49,8 @@ def test_in_progress_bar_dropped_even_when_replayed_later(body: bytes) -> None:
 
 def test_bar_not_over_is_dropped(body: bytes) -> None:
     early = KrakenSource("http://x").parse(body, dt.datetime(2026, 8, 16, 23, 59, tzinfo=dt.UTC))
-    assert early[-1].date == dt.date(2026, 8, 15)
+    assert [o.date for o in early if not o.provisional][-1] == dt.date(2026, 8, 15)
+    assert [o.date for o in early if o.provisional] == [dt.date(2026, 8, 16)]
 
 
 def test_error_envelope_is_a_format_error() -> None:
