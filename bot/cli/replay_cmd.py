@@ -19,6 +19,7 @@ from bot.runtime.app import Runtime
 from bot.runtime.intraday import HourlyHistoryError, load_hourly_btc, replay_intraday
 from bot.runtime.replay import ReplaySummary, SimClock, replay_days, replay_instant
 from bot.settings import Settings
+from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
@@ -128,6 +129,21 @@ def replay(
     _run(settings, resolve_history_dir(history_dir), first, last, speed, intraday)
 
 
+def severe_story(summary: ReplaySummary, hourly: pd.Series) -> str:
+    """When the first ``severe`` alert went out, and the last BTC hourly close before it."""
+    severe = [e for e in summary.events if e.level is Level.SEVERE and e.kind.value != "resolved"]
+    if not severe:
+        return "no severe alert went out in the replay."
+    first = min(severe, key=lambda e: e.created_at)
+    at = pd.Timestamp(first.created_at)
+    known = hourly.loc[:at]
+    btc = f"BTC {known.iloc[-1]:,.0f} USDT (hourly close)" if len(known) else "no hourly BTC"
+    return (
+        f"first severe alert: {first.rule} ({first.kind.value}) at "
+        f"{first.created_at:%Y-%m-%d %H:%M} UTC, market date {first.as_of}; then {btc}."
+    )
+
+
 def demo(
     history_dir: Annotated[
         Path | None, typer.Option("--history-dir", help="History folder.")
@@ -136,7 +152,12 @@ def demo(
         "demo-out/carrywatch-demo.db"
     ),
 ) -> None:
-    """Replay the Jul–Sep 2024 yen carry unwind into a fresh SQLite database, alerts printed."""
+    """Replay the Jul–Sep 2024 yen carry unwind into a fresh SQLite database, alerts printed.
+
+    August runs hour by hour on the real hourly BTC file (``--intraday``), so the
+    5 Aug 2024 crash reaches the score as it happens; the demo ends by saying
+    when the first ``severe`` alert went out and what BTC was then.
+    """
     directory = resolve_history_dir(history_dir)
     database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -147,7 +168,9 @@ def demo(
     typer.echo(
         f"carrywatch demo: replaying {DEMO_START} → {DEMO_END} from {directory} into {database}\n"
     )
-    _run(settings, directory, DEMO_START, DEMO_END, None)
+    summary = _run(settings, directory, DEMO_START, DEMO_END, None, intraday=True)
+    typer.echo("\n── the showpiece: 5 Aug 2024 ──")
+    typer.echo(severe_story(summary, load_hourly_btc(directory)))
     typer.echo(
         f"\nThe database is at {database}; try:\n"
         f"  CARRYWATCH_DATABASE_URL=sqlite+aiosqlite:///{database} carrywatch risk"

@@ -1,0 +1,42 @@
+"""``carrywatch replay --intraday``: hour by hour, each console alert at its simulated time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.main import app
+
+runner = CliRunner()
+WHEN = re.compile(r"market date (\d{4}-\d\d-\d\d) · (\d{4}-\d\d-\d\d \d\d:\d\d) UTC")
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "intraday.db"
+    monkeypatch.setenv("CARRYWATCH_DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    monkeypatch.setenv("CARRYWATCH_CONFIG", str(tmp_path / "none.toml"))
+    return db
+
+
+def test_intraday_alerts_carry_the_hour_they_went_out(history_dir: Path, isolated: Path) -> None:
+    args = ["replay", "--intraday", "--history-dir", str(history_dir)]
+    result = runner.invoke(app, [*args, "--start", "2024-08-03", "--end", "2024-08-05"])
+    assert result.exit_code == 0, result.output
+    stamps = WHEN.findall(result.stdout)
+    assert stamps, result.stdout
+    intraday = [(day, at) for day, at in stamps if not at.endswith(("22:00", "00:00"))]
+    # BTC broke its 30-day drawdown rule during 4 Aug: told that hour, not at the close
+    assert any(day == "2024-08-04" and at.startswith("2024-08-04") for day, at in intraday)
+
+
+def test_intraday_without_hourly_data_in_range_is_one_clear_line(
+    history_dir: Path, isolated: Path
+) -> None:
+    args = ["replay", "--intraday", "--history-dir", str(history_dir)]
+    result = runner.invoke(app, [*args, "--start", "2023-08-01", "--end", "2023-08-09"])
+    assert result.exit_code != 0
+    assert "no hourly BTC between 2023-08-01 and 2023-08-09" in result.output
