@@ -19,6 +19,7 @@ from bot.runtime.intraday import (
     load_hourly_btc,
     replay_intraday,
 )
+from bot.sources.base import FetchResult
 from bot.store.store import Store
 from signals.backtest import run_backtest
 from signals.observation import Observation
@@ -100,3 +101,27 @@ async def test_intraday_replay_moves_the_score_hourly_and_closed_days_match_the_
     closed = max(aug5, key=lambda s: s.computed_at)
     assert closed.computed_at == utc(AUG5, 24)
     assert closed.score == pytest.approx(history.score[i], abs=1e-9)
+
+
+async def test_live_polls_of_a_trading_day_move_the_score_at_once(
+    panel: pd.DataFrame, hourly: pd.Series, tmp_path: Path
+) -> None:
+    """Coinbase and Kraken both report today's open bar (provisional): the pair is
+    confirmed and scored on that poll, and the next poll's price replaces it."""
+    runtime, clock, _ = make_runtime(tmp_path / "live.db", panel, AUG5)
+    await runtime.start()
+    try:
+        seen = []
+        for hour in (1, 5):
+            clock.now = utc(AUG5, hour)
+            price = float(hourly[pd.Timestamp(clock.now)])  # the real price at that hour
+            for source in ("kraken", "coinbase"):
+                tick = Observation("btc", AUG5, price, source, clock.now, provisional=True)
+                outcome = await runtime.pipeline.ingest(FetchResult(source, clock.now, (tick,)))
+            assert outcome.snapshot is not None, f"scored on the {hour:02d}:00 poll"
+            seen.append(outcome.snapshot.component("crypto_liquidation"))
+    finally:
+        await runtime.stop()
+    first, later = seen
+    assert first.values["btc"] == 56174.02 and later.values["btc"] == 53528.01
+    assert (later.score or 0) > (first.score or 0)
