@@ -106,7 +106,9 @@ class Pipeline:
             now = self.clock()
             gated = self.gate.check(result, self._last)
             confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
-            return await self._commit(confirmed, [*gated.events, *cross_events], now)
+            outcome = await self._commit(confirmed, [*gated.events, *cross_events], now)
+            result.stored()  # only now may the provider answer "not modified" about it
+            return outcome
 
     async def flush(self) -> IngestOutcome:
         """Release held values whose second provider never answered."""

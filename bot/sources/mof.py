@@ -23,7 +23,7 @@ from bot.sources.base import FetchResult, Source
 from bot.sources.cadence import TOKYO, PollSchedule, is_tokyo_business_day
 from bot.sources.errors import SourceError
 from bot.sources.http import HttpFetcher
-from bot.sources.parsing import frame_observations, run_loader
+from bot.sources.parsing import CSV_TYPES, frame_observations, run_loader
 from signals.loaders.mof import SERIES, parse_mof, stitch_mof
 from signals.observation import Observation
 
@@ -40,6 +40,7 @@ class MofSource(Source):
     """JGB yields from MOF: ``fetch`` polls the current month, ``fetch_all`` backfills."""
 
     name = "mof"
+    content_types = CSV_TYPES
     series = SERIES
 
     def url(self, now: dt.datetime) -> str:

@@ -15,7 +15,7 @@ import datetime as dt
 
 from bot.sources.base import Source
 from bot.sources.cadence import NEW_YORK
-from bot.sources.parsing import frame_observations, run_loader
+from bot.sources.parsing import CSV_TYPES, frame_observations, run_loader
 from signals.loaders.treasury import TENOR_SERIES, parse_treasury_par_curve
 from signals.observation import Observation
 
@@ -24,6 +24,7 @@ class TreasurySource(Source):
     """US Treasury par yields; ``ust.10y`` is the one the US–JP spread needs."""
 
     name = "treasury"
+    content_types = CSV_TYPES
     series = tuple(s for s in TENOR_SERIES.values() if s is not None)
 
     def url_for_year(self, year: int) -> str:
