@@ -226,3 +226,33 @@ def frame_observations(
                 )
             out.append(Observation(str(column), day, float(value), source, fetched_at))
     return out
+
+
+def check_decimals(
+    rows: list[bytes], source: str, *, first_line: int, most: int, least: int = 0
+) -> None:
+    """Each value cell (all but the date) has ``least``..``most`` decimals, or is a marker.
+
+    A download cut inside its last cell (``…,3.811,3`` for ``3.739``) still has
+    the right field count and a number that parses; only its decimals give it
+    away where the format writes a fixed number of them (Treasury: always 2).
+    Non-numeric cells are left to the loader, which names them.
+    """
+    for i, row in enumerate(rows):
+        for cell in row.rstrip(b"\r\n").split(b",")[1:]:
+            whole, dot, decimals = cell.partition(b".")
+            if not dot and (not whole.lstrip(b"-").isdigit() or least == 0):
+                continue
+            if dot and decimals and not decimals.isdigit():
+                continue
+            if least <= len(decimals) <= most and (decimals or not dot):
+                continue  # "3." (a cell cut after its point) is never a format's number
+            last = i == len(rows) - 1 and row.rstrip(b"\r\n").endswith(cell)
+            problem = FormatProblem.TRUNCATED if last else FormatProblem.BAD_VALUE
+            text = cell.decode("ascii", "replace")[:20]
+            raise SourceFormatError(
+                source,
+                problem,
+                f"line {first_line + i}: {text!r} has {len(decimals)} decimals, the format "
+                f"writes {least if least == most else f'{least}..{most}'}",
+            )
