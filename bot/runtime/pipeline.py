@@ -95,6 +95,7 @@ class Pipeline:
                     day = ts.date()
                     if (series, day) not in stored_keys:
                         merged.append(Observation(series, day, float(value), "history"))
+        self.gate.learn(merged)  # the yields' learned jump and curve-shape limits
         return self.warm(merged)
 
     # -- the live path -------------------------------------------------------------
