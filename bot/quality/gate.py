@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from bot.quality.curve import curve_outliers
+from bot.quality.curve import curve_kinks, curve_outliers
 from bot.quality.events import QualityEvent, QualityKind
 from bot.quality.learned import LearnedLimits, curve_of, gap_scale
 from bot.sources.base import FailureKind, FetchResult, failure_kind
@@ -202,9 +202,16 @@ class QualityGate:
 
     def learn(self, observations: Iterable[Observation]) -> None:
         """Teach the learned limits values already known good (the store, history files)."""
-        for obs in sorted(observations, key=lambda o: o.date):
-            if curve_of(obs.series) is not None:
-                self.learned.learn(obs.series, obs.date, obs.value)
+        rows = sorted((o for o in observations if curve_of(o.series)), key=lambda o: o.date)
+        refs: dict[str, Observation] = {}
+        for _, group in groupby(rows, key=lambda o: o.date):
+            day = list(group)
+            kinks = curve_kinks(day, refs)
+            for obs in day:
+                step = self.learned.learn(obs.series, obs.date, obs.value)
+                if step is not None and obs.series in kinks:
+                    self.learned.learn_kink(obs.series, kinks[obs.series])
+                refs[obs.series] = obs
 
     def _row_checks(
         self,
@@ -242,7 +249,9 @@ class QualityGate:
             why = _too_far(limit, ref.value, obs.value, scale=scale, mid=False)
         learned = self.learned.jump_limit(obs.series) if curve_of(obs.series) else None
         if why is None and learned is not None:
-            why = _too_far(JumpLimit(absolute=learned), ref.value, obs.value, scale=scale, mid=False)
+            why = _too_far(
+                JumpLimit(absolute=learned), ref.value, obs.value, scale=scale, mid=False
+            )
             why = why and f"{why} (limit learned from its recent steps)"
         return why and f"{why} since {ref.date} ({ref.source})"
 

@@ -248,7 +248,8 @@ def check_decimals(
             if least <= len(decimals) <= most and (decimals or not dot):
                 continue  # "3." (a cell cut after its point) is never a format's number
             last = i == len(rows) - 1 and row.rstrip(b"\r\n").endswith(cell)
-            problem = FormatProblem.TRUNCATED if last else FormatProblem.BAD_VALUE
+            short = len(decimals) < max(least, 1 if dot else 0)
+            problem = FormatProblem.TRUNCATED if last and short else FormatProblem.BAD_VALUE
             text = cell.decode("ascii", "replace")[:20]
             raise SourceFormatError(
                 source,
