@@ -153,6 +153,25 @@ def test_mutated_bodies(provider: str, mutate: Mutation, history_dir: Path) -> N
     assert_parses_or_refuses(source, mutate(body))
 
 
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_numbers_replaced_by_hostile_ones(provider: str, history_dir: Path) -> None:
+    """Every hostile number at 40 seeded places, the first row's date parts always among them.
+
+    Deterministic where hypothesis samples: this is what pins ``10**400`` as a
+    candle time (OverflowError) and ``-0`` as MOF's year (NotImplementedError).
+    """
+    source, body = _bodies(history_dir)[provider]
+    found = list(NUMBER.finditer(body))
+    at_line_start = (i for i, m in enumerate(found) if body[m.start() - 1 : m.start()] == b"\n")
+    first_row = next(at_line_start, 0)  # a CSV's first date; JSON: its first number
+    picks = {*random.Random(provider).sample(range(len(found)), 40), first_row, first_row + 1}
+    picks |= {0, 1}
+    for i in sorted(picks):
+        m = found[i]
+        for hostile in HOSTILE_NUMBERS:
+            assert_parses_or_refuses(source, body[: m.start()] + hostile + body[m.end() :])
+
+
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
