@@ -11,7 +11,7 @@ where a step is ``|Δ| / √(calendar days)``, and the same for the *kink* of a
 curve tenor (its step minus the mean of its neighbours' steps: a tenor moving
 alone). A limit is learned only after ``MIN_STEPS`` steps; before that the
 fixed limits alone apply. Measured on the real files (MOF 1974–2026, Treasury
-par curve 1990–2023, FRED DGS2/DGS10), the largest real step is 5.6× the
+par curve 1990–2022, FRED DGS2/DGS10 1962–2026), the largest real step is 5.6× the
 largest of its previous 250 (jgb.5y, 1985-10-25; ust.1m after 11 Sep 2001), and
 the largest kink 5.6× (ust.7y, 2009-02-26, the 7-year's return), so a factor
 of 8 passes every one of them (the history tests run every file through).
