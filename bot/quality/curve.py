@@ -12,19 +12,19 @@ is the furthest past its learned limit is refused, then the rest re-checked
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.quality.learned import LearnedLimits, curve_of, gap_scale, tenor_months
 from signals.observation import Observation
 
 
-@dataclass(frozen=True, slots=True)
-class _Point:
+class _Point(NamedTuple):
     months: int
     obs: Observation
     step: float  # change per √day since the previous value
-    since: object  # the previous value's date: only same-interval steps compare
+    since: dt.date  # the previous value's date: only same-interval steps compare
 
 
 def _points(

@@ -73,6 +73,7 @@ DEFAULT_JUMP_LIMITS: dict[str, JumpLimit] = {
     "usdjpy": JumpLimit(relative=0.08),
     "btc": JumpLimit(relative=0.45),
 }
+_UNSET = JumpLimit()
 DEFAULT_TOLERANCES: dict[str, JumpLimit] = {
     "usdjpy": JumpLimit(relative=0.02),
     "btc": JumpLimit(relative=0.015),
@@ -127,6 +128,7 @@ class QualityGate:
         self.jump_limits = dict(DEFAULT_JUMP_LIMITS if jump_limits is None else jump_limits)
         self.tolerances = dict(DEFAULT_TOLERANCES if tolerances is None else tolerances)
         self.learned = learned or LearnedLimits()
+        self._limits: dict[str, JumpLimit | None] = {}  # _lookup per series, memoised
 
     def check(self, result: FetchResult, last: Mapping[str, Observation]) -> GateResult:
         """Gate one poll: a failure becomes one event, a 304 passes nothing."""
@@ -243,16 +245,19 @@ class QualityGate:
     def _jump(self, obs: Observation, ref: Observation) -> str | None:
         """Why ``obs`` is too far from the last accepted ``ref``: fixed, then learned limit."""
         scale = gap_scale(ref.date, obs.date)
-        limit = _lookup(self.jump_limits, obs.series)
+        limit = self._limits.get(obs.series, _UNSET)
+        if limit is _UNSET:
+            limit = self._limits[obs.series] = _lookup(self.jump_limits, obs.series)
         why = None
         if limit is not None:
             why = _too_far(limit, ref.value, obs.value, scale=scale, mid=False)
         learned = self.learned.jump_limit(obs.series) if curve_of(obs.series) else None
-        if why is None and learned is not None:
-            why = _too_far(
-                JumpLimit(absolute=learned), ref.value, obs.value, scale=scale, mid=False
+        if why is None and learned is not None and abs(obs.value - ref.value) > learned * scale:
+            moved, allowed = abs(obs.value - ref.value) * 100, learned * scale * 100
+            why = (
+                f"{ref.value:g} -> {obs.value:g} is {moved:.1f} bp > {allowed:.0f} bp "
+                f"(limit learned from its recent steps)"
             )
-            why = why and f"{why} (limit learned from its recent steps)"
         return why and f"{why} since {ref.date} ({ref.source})"
 
     def cross_check(

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 
 WINDOW = 250  # steps (about a year of business days)
 MIN_STEPS = 20
@@ -36,9 +37,12 @@ FLOOR = 0.05  # percentage points (5 bp): below it a quiet spell would flag nois
 MAX_GAP_DAYS = 30
 
 
+_ROOTS = tuple(math.sqrt(max(days, 1)) for days in range(MAX_GAP_DAYS + 1))
+
+
 def gap_scale(previous: dt.date, day: dt.date) -> float:
     """√(calendar days between two values, 1..30): how much further a move may go."""
-    return math.sqrt(min(max((day - previous).days, 1), MAX_GAP_DAYS))
+    return _ROOTS[min(max(day.toordinal() - previous.toordinal(), 0), MAX_GAP_DAYS)]
 
 
 class SlidingMax:
@@ -108,6 +112,7 @@ class LearnedLimits:
         return self.factor * max(self.floor, kinks.max)
 
 
+@cache
 def tenor_months(series: str) -> int | None:
     """Maturity of a curve series in months (``jgb.10y`` → 120, ``ust.3m`` → 3)."""
     _, _, tenor = series.partition(".")
@@ -121,5 +126,6 @@ CURVES = ("jgb.", "ust.")
 """Series families that form a yield curve (whose tenors move together)."""
 
 
+@cache
 def curve_of(series: str) -> str | None:
     return next((c for c in CURVES if series.startswith(c)), None)
