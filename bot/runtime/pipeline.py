@@ -108,7 +108,8 @@ class Pipeline:
             gated = self.gate.check(result, self._last)
             confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
             outcome = await self._commit(confirmed, [*gated.events, *cross_events], now)
-            result.stored()  # only now may the provider answer "not modified" about it
+            if not self.crosscheck.holds(result.source):  # held values are not stored yet
+                result.stored()  # only now may the provider answer "not modified" about it
             return outcome
 
     async def flush(self) -> IngestOutcome:

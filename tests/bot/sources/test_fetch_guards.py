@@ -172,3 +172,29 @@ async def test_a_database_error_after_a_fetch_keeps_the_old_etag(
         assert standin.requests["mof"] == 3
     finally:
         await runtime.stop()
+
+
+async def test_values_held_for_a_cross_check_keep_the_old_etag(
+    standin: ProviderStandin, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'held.db'}")
+    settings.history_dir = None
+    settings.sources = {"coinbase": SourceSettings(url=standin.url("coinbase"), timeout=2.0)}
+    clock = SimClock(dt.datetime(2026, 8, 11, 0, 30, tzinfo=dt.UTC))
+    runtime = Runtime(settings, clock=clock, console_stream=io.StringIO(), poll=False)
+    await runtime.start()
+    await runtime.http.start()
+    try:
+        (job,) = build_jobs(runtime.settings)
+        await runtime.poll(job)  # BTC waits for Kraken's word: held, not stored
+        assert runtime.pipeline.crosscheck.holds("coinbase")
+        await runtime.poll(job)
+        assert "If-None-Match" not in standin.log[-1].headers  # a restart would lose nothing
+        clock.now += dt.timedelta(hours=1)
+        await runtime.pipeline.flush()  # no partner came: released and stored
+        assert (await runtime.store.latest_observation_dates())["btc"] == dt.date(2026, 8, 10)
+        await runtime.poll(job)  # known dates only: now the validators may advance
+        await runtime.poll(job)
+        assert standin.log[-1].headers.get("If-None-Match")
+    finally:
+        await runtime.stop()
