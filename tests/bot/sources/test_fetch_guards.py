@@ -198,3 +198,34 @@ async def test_values_held_for_a_cross_check_keep_the_old_etag(
         assert standin.log[-1].headers.get("If-None-Match")
     finally:
         await runtime.stop()
+
+
+async def test_a_frankfurter_date_twice_stores_nothing_and_alerts_nobody(
+    standin: ProviderStandin, tmp_path: Path
+) -> None:
+    def date_twice_second_lower(body: bytes) -> bytes:  # test-made: the body
+        entry = b'"2026-07-08":{"CNY":6.8002,"INR":95.56,"JPY":162.49}'
+        assert entry in body
+        return body.replace(entry, entry + b',"2026-07-08":{"JPY":154.37}')
+
+    standin.set_fault("frankfurter", "disagree", transform=date_twice_second_lower)
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'dup.db'}")
+    settings.history_dir = None
+    settings.alerts.console = True
+    settings.sources = {"frankfurter": SourceSettings(url=standin.url("frankfurter"), timeout=2.0)}
+    clock = SimClock(dt.datetime(2026, 7, 8, 17, tzinfo=dt.UTC))
+    runtime = Runtime(settings, clock=clock, console_stream=io.StringIO(), poll=False)
+    await runtime.start()
+    await runtime.http.start()
+    try:
+        (job,) = build_jobs(runtime.settings)
+        await runtime.poll(job)
+        clock.now += dt.timedelta(hours=1)
+        await runtime.pipeline.flush()
+        assert "usdjpy" not in await runtime.store.latest_observation_dates()
+        events = await runtime.store.recent_quality_events(10)
+        assert [(e.source, e.kind) for e in events] == [("frankfurter", "malformed")]
+        assert "appears twice" in events[0].detail
+        assert runtime.console is not None and runtime.console.sent == []
+    finally:
+        await runtime.stop()
