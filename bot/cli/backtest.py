@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ import typer
 
 from bot.charts.score import ChartData, render_score_chart
 from bot.cli.common import fail, parse_day, resolve_history_dir
-from bot.history.loader import HistoryDirError, load_history_panel
+from bot.history.loader import HistoryDirError, load_checked_history
+from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
 from signals.loaders.errors import HistoryFormatError
@@ -94,9 +96,13 @@ def backtest(
         fail(f"--start {first} is after --end {last}")
     try:
         rules = load_rules(rules_file)
-        panel = load_history_panel(directory)
+        # the live quality gate: an impossible value is set aside, never scored
+        panel, quality = load_checked_history(directory, dt.datetime.now(dt.UTC), end=last)
     except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
         fail(str(exc))
+    reported = [e for e in quality if first is None or (e.date is not None and e.date >= first)]
+    for event in reported:
+        typer.echo(event_line(event), err=True)
     result = run_backtest(panel, rules, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
@@ -114,7 +120,11 @@ def backtest(
         )
         chart.write_bytes(png)
     if as_json:
-        payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
+        payload = {
+            "days": _days(result),
+            "alerts": [a.to_json() for a in result.alerts],
+            "quality": [event_json(e) for e in reported],
+        }
         json.dump(payload, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
