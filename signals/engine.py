@@ -62,9 +62,10 @@ class ScoredHistory:
     def date(self, i: int) -> dt.date:
         return pd.Timestamp(self.dates[i]).date()
 
-    def level(self, i: int) -> Level:
+    def level(self, i: int) -> Level | None:
+        """The day's level; None when no component had data ("no data", never ``low``)."""
         s = self.score[i]
-        return Level.LOW if np.isnan(s) else level_for(float(s))
+        return None if np.isnan(s) else level_for(float(s))
 
     def snapshot(self, i: int) -> Snapshot:
         return build_snapshot(

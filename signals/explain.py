@@ -10,7 +10,7 @@ import numpy as np
 
 from signals.components import ComponentSpec, comovement_parts, component_specs
 from signals.config import EngineConfig
-from signals.levels import Level, level_for
+from signals.levels import level_for
 from signals.snapshot import ComponentScore, Snapshot
 
 FloatArray = np.ndarray
@@ -201,7 +201,7 @@ def build_snapshot(
     return Snapshot(
         as_of=as_of,
         score=total if has_score else None,
-        level=level_for(total) if has_score else Level.LOW,
+        level=level_for(total) if has_score else None,
         components=tuple(comps),
         indicators=indicators,
     )

@@ -48,14 +48,15 @@ class ComponentScore:
 class Snapshot:
     """The composite score for ``as_of`` and how it was reached.
 
-    ``score`` is None only when no component had data (e.g. before 1974);
+    ``score`` and ``level`` are None only when no component had data (e.g.
+    before 1974): "no data", never ``low``;
     ``indicators`` holds every indicator value rules may refer to
     (``jgb.40y``, ``usdjpy.chg_5d_pct``, ``score`` …), fresh values only.
     """
 
     as_of: dt.date
     score: float | None
-    level: Level
+    level: Level | None
     components: tuple[ComponentScore, ...]
     indicators: Mapping[str, float] = field(default_factory=dict)
 
@@ -77,7 +78,7 @@ class Snapshot:
         return {
             "as_of": self.as_of.isoformat(),
             "score": self.score,
-            "level": self.level.label,
+            "level": self.level.label if self.level is not None else None,
             "components": {c.name: c.to_json() for c in self.components},
             "dropped": list(self.dropped),
         }

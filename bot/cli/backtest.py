@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from bot.history.loader import HistoryDirError, load_checked_history
 from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
+from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
@@ -27,7 +29,7 @@ def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
     return {
         "date": snap.as_of.isoformat(),
         "score": snap.score,
-        "level": snap.level.label,
+        "level": snap.level.label if snap.level is not None else None,
         "components": {
             c.name: {
                 "score": c.score,
@@ -48,15 +50,19 @@ def _days(result: BacktestResult) -> list[dict[str, Any]]:
     return [_day_json(result, i) for i in days]
 
 
+def _label(level: Level | None) -> str:
+    return level.label if level is not None else "no data"
+
+
 def _print_table(result: BacktestResult) -> None:
     h = result.history
     typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
-    previous = None
+    previous: Level | None = None
     events: dict[int, list[str]] = {}
     for i in result.days:
         level = h.level(i)
-        if previous is not None and level != previous:
-            events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
+        if i > result.first and level != previous:
+            events.setdefault(i, []).append(f"level {_label(previous)} → {_label(level)}")
         previous = level
     alert_rows = {(a.date, a.rule, a.state) for a in result.alerts}
     for a in result.alerts:
@@ -65,7 +71,8 @@ def _print_table(result: BacktestResult) -> None:
     for i in sorted(events):
         score = h.score[i]
         for text in events[i]:
-            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
+            shown = f"{score:6.1f}" if not math.isnan(score) else "     -"
+            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {shown}  {_label(h.level(i))}")
     typer.echo(
         f"\n{len(result.days)} days, {len(alert_rows)} alert events "
         f"({sum(a.state == 'firing' for a in result.alerts)} firing)."

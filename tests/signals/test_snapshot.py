@@ -69,3 +69,14 @@ def test_reasons_name_the_move(real_panel: pd.DataFrame) -> None:
     assert yen.reason.startswith("USD/JPY -") and "30-day high" in yen.reason
     assert snap.to_json()["level"] == snap.level.label
     assert set(snap.to_json()["components"]) == {c.name for c in snap.components}
+
+
+def test_a_day_with_nothing_to_score_has_no_level() -> None:
+    """No component had data: score and level are None ("no data"), never ``low``."""
+    import datetime as _dt
+
+    from signals.incremental import IncrementalEngine
+
+    snap = IncrementalEngine().snapshot(_dt.date(2024, 8, 5))
+    assert snap.score is None and snap.level is None
+    assert snap.to_json()["level"] is None

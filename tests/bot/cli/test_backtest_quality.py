@@ -79,3 +79,18 @@ def test_impossible_values_are_set_aside_reported_and_alert_nothing(
     assert clean["quality"] == []
     assert "2016-02-10 usdjpy" in err and "2016-02-10 jgb.40y" in err and "set aside" in err
     assert "quality:" not in clean_err
+
+
+def test_days_without_scoreable_data_are_no_data_not_low(history_dir: Path) -> None:
+    """Aug 1971 (Nixon shock): FX markets shut, FRED has no USD/JPY; JGB starts in 1974.
+
+    Those days have nothing to score: null in JSON, "no data" in the table.
+    """
+    args = ["backtest", "--history-dir", str(history_dir), "--start", "1971-08-02"]
+    result = runner.invoke(app, [*args, "--end", "1971-09-10", "--json"])
+    assert result.exit_code == 0, result.output
+    days = {d["date"]: d for d in json.loads(result.stdout)["days"]}
+    assert days["1971-08-18"]["score"] is None and days["1971-08-18"]["level"] is None
+    assert days["1971-08-16"]["level"] == "low"  # DEXJPUS still quoted that Monday
+    table = runner.invoke(app, [*args, "--end", "1971-09-10"])
+    assert "1971-08-18  level low → no data" in table.stdout
