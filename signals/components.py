@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signals.config import EngineConfig, MoveRamps, Ramp
+from signals.config import EngineConfig, MoveRamps, Ramp, ShockRule
+from signals.indicators import change_suffix
 
 FloatArray = np.ndarray
 Inputs = Mapping[str, FloatArray]
@@ -52,12 +53,19 @@ def jgb_10y(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     return _move(_get(inputs, "jgb.10y.chg_5d_bp", n), _get(inputs, "jgb.10y.z_5d", n), cfg.jgb_10y)
 
 
+def still_moving(chg_5d: FloatArray, full_at: float) -> FloatArray:
+    """0..1: how much a drawdown still counts — 1 at ``full_at`` (a 5-day fall), 0 at >= 0."""
+    out: FloatArray = np.minimum(np.maximum(chg_5d / full_at, 0.0), 1.0)
+    return out
+
+
 def yen_squeeze(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     chg = _get(inputs, "usdjpy.chg_5d_pct", n)
     z = _get(inputs, "usdjpy.z_5d", n)
     move = ramp(chg, cfg.yen_change)
     move = np.where(np.isnan(z), move, 0.5 * move + 0.5 * ramp(z, cfg.yen_zscore))
     drawdown = ramp(_get(inputs, "usdjpy.drawdown_30d", n), cfg.yen_drawdown)
+    drawdown = drawdown * still_moving(chg, cfg.yen_drawdown_live)
     out: FloatArray = np.fmax(move, drawdown)
     out[np.isnan(chg)] = np.nan
     return out
@@ -70,8 +78,9 @@ def rate_gap(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
 
 def crypto_liquidation(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     chg = _get(inputs, "btc.chg_5d_pct", n)
+    drawdown = ramp(_get(inputs, "btc.drawdown_30d", n), cfg.btc_drawdown)
     out: FloatArray = np.fmax(
-        ramp(chg, cfg.btc_change), ramp(_get(inputs, "btc.drawdown_30d", n), cfg.btc_drawdown)
+        ramp(chg, cfg.btc_change), drawdown * still_moving(chg, cfg.btc_drawdown_live)
     )
     out[np.isnan(chg)] = np.nan
     return out
@@ -98,6 +107,35 @@ def comovement(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     return np.where(available >= 2, out, np.nan)
 
 
+def shock_strength(inputs: Inputs, rule: ShockRule, n: int) -> FloatArray:
+    """How far today's move is toward a shock (>= 1 is one): the weaker of σ and floor.
+
+    NaN where the series has no move on this very date (``z_1d`` is same-day only).
+    """
+    z = _get(inputs, f"{rule.series}.z_1d", n)
+    chg = _get(inputs, f"{rule.series}.{change_suffix(rule.series, 1)}", n)
+    if rule.direction == 0:
+        z, chg = np.abs(z), np.abs(chg)
+    elif rule.direction < 0:
+        z, chg = -z, -chg
+    out: FloatArray = np.fmin(z / rule.sigmas, chg / rule.floor)
+    out[np.isnan(z) | np.isnan(chg)] = np.nan
+    return out
+
+
+def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    """100 on the market date of a one-day shock in any market, else its strongest approach.
+
+    0 when no market moved today in the stress direction; NaN when no market has
+    a move dated today at all (a weekend for all but BTC, a holiday).
+    """
+    best = np.full(n, np.nan)
+    for rule in cfg.shocks:
+        best = np.fmax(best, shock_strength(inputs, rule, n))
+    out: FloatArray = np.minimum(np.maximum(best, 0.0), 1.0) * 100.0
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ComponentSpec:
     name: str
@@ -118,6 +156,12 @@ def component_specs(cfg: EngineConfig) -> tuple[ComponentSpec, ...]:
             "Cross-asset co-movement",
             ("usdjpy", "btc", "jgb.10y", *cfg.superlong_tenors),
             comovement,
+        ),
+        ComponentSpec(
+            "day_shock",
+            "One-day shock",
+            tuple(dict.fromkeys(r.series for r in cfg.shocks)),
+            day_shock,
         ),
     )
     configured = {name for name, _ in cfg.weights}
@@ -146,6 +190,9 @@ def composite(
     denom = np.fmax(total_w, cfg.min_coverage)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where nothing is available
         score = np.where(total_w > 0.0, np.sqrt(acc / denom), np.nan)
+        shock = scores.get("day_shock")
+        if shock is not None:  # a one-day shock holds the score at >= shock_floor that day
+            score = np.where(shock >= 100.0, np.fmax(score, cfg.shock_floor), score)
         effective = {
             name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
         }

@@ -8,7 +8,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from signals.components import ComponentSpec, comovement_parts, component_specs
+from signals.components import (
+    ComponentSpec,
+    comovement_parts,
+    component_specs,
+    shock_strength,
+    still_moving,
+)
 from signals.config import EngineConfig
 from signals.levels import level_for
 from signals.snapshot import ComponentScore, Snapshot
@@ -16,6 +22,45 @@ from signals.snapshot import ComponentScore, Snapshot
 FloatArray = np.ndarray
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
+_SHOCK_LABEL = {
+    "usdjpy": "USD/JPY",
+    "btc": "BTC",
+    "spread.us_jp_10y": "US–JP 10y gap",
+    **{k: f"{v} JGB" for k, v in _TENOR_LABEL.items()},
+}
+
+
+def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+    """The market closest to (or past) a one-day shock today, in words."""
+    best, best_s = None, -math.inf
+    row = {k: a[i : i + 1] for k, a in inputs.items()}
+    for rule in cfg.shocks:
+        s = float(shock_strength(row, rule, 1)[0])
+        if not math.isnan(s) and s > best_s:
+            best, best_s = rule, s
+    if best is None or best_s <= 0:
+        return "no market moved sharply the stress way today"
+    unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
+    chg = _val(inputs, f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}", i)
+    z = _val(inputs, f"{best.series}.z_1d", i)
+    move = _bp(chg or 0.0) if unit == "bp" else _pct(chg or 0.0)
+    label = _SHOCK_LABEL.get(best.series, best.series)
+    text = f"{label} {move} today ({_sigma(z or 0.0)} of 250 days)"
+    if best_s >= 1.0:
+        return text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+"
+    return text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}"
+
+
+def _drawdown_text(dd: float, chg: float | None, full_at: float) -> str:
+    text = f", {abs(dd):.1f}% below its 30-day high"
+    share = float(still_moving(np.array([chg if chg is not None else np.nan]), full_at)[0])
+    if not math.isnan(share) and share < 1.0:
+        text += (
+            " (no longer falling: drawdown not counted)"
+            if share == 0
+            else (f" (counted {share:.0%}: falling slower)")
+        )
+    return text
 
 
 def _bp(v: float) -> str:
@@ -81,7 +126,7 @@ def _reason(
         if (z := v("usdjpy.z_5d")) is not None:
             text += f" ({_sigma(z)})"
         if (dd := v("usdjpy.drawdown_30d")) is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, v("usdjpy.chg_5d_pct"), cfg.yen_drawdown_live)
         if (lvl := v("usdjpy")) is not None:
             text += f", at {lvl:.2f}"
         return text
@@ -93,10 +138,12 @@ def _reason(
     if spec.name == "crypto_liquidation":
         text = f"BTC {_pct(v('btc.chg_5d_pct') or 0.0)} in 5 days"
         if (dd := v("btc.drawdown_30d")) is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, v("btc.chg_5d_pct"), cfg.btc_drawdown_live)
         if (lvl := v("btc")) is not None:
             text += f", at ${lvl:,.0f}"
         return text
+    if spec.name == "day_shock":
+        return _shock_text(inputs, i, cfg)
     # comovement
     needed = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
     parts = [float(p[0]) for p in comovement_parts(needed, cfg, 1)]
