@@ -87,10 +87,15 @@ def crypto_liquidation(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
 
 
 def comovement_parts(inputs: Inputs, cfg: EngineConfig, n: int) -> tuple[FloatArray, ...]:
-    """Each market's move on 0..1: yen up, BTC down, JGB yields up (largest tenor)."""
-    jgb = _get(inputs, "jgb.10y.chg_5d_bp", n)
+    """Each market's move on 0..1: yen up, BTC down, JGB yields moving (largest tenor).
+
+    JGB yields count either way: a sell-off (BoJ tightening, supply) and a sharp
+    rally (the flight to safety that comes with an unwind, Aug 2007, Mar 2011,
+    Aug 2024) both go with a carry unwind.
+    """
+    jgb = np.abs(_get(inputs, "jgb.10y.chg_5d_bp", n))
     for t in cfg.superlong_tenors:
-        jgb = np.fmax(jgb, _get(inputs, f"{t}.chg_5d_bp", n))
+        jgb = np.fmax(jgb, np.abs(_get(inputs, f"{t}.chg_5d_bp", n)))
     return (
         ramp(_get(inputs, "usdjpy.chg_5d_pct", n), cfg.co_yen) / 100.0,
         ramp(_get(inputs, "btc.chg_5d_pct", n), cfg.co_btc) / 100.0,

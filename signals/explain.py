@@ -147,7 +147,7 @@ def _reason(
     # comovement
     needed = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
     parts = [float(p[0]) for p in comovement_parts(needed, cfg, 1)]
-    names = ("yen up", "BTC down", "JGB yields up")
+    names = ("yen up", "BTC down", "JGB yields moving")
     moving = [
         f"{n} ({p:.0%} of full)"
         for n, p in zip(names, parts, strict=True)
