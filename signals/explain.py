@@ -17,6 +17,7 @@ from signals.components import (
 )
 from signals.config import EngineConfig
 from signals.levels import level_for
+from signals.reasons import Reason, reason_for
 from signals.snapshot import ComponentScore, Snapshot
 
 FloatArray = np.ndarray
@@ -181,6 +182,22 @@ def _group_by_series(
     return out
 
 
+def _unavailable_code(
+    spec: ComponentSpec,
+    data_dates: Mapping[str, np.ndarray],
+    stale: Mapping[str, np.ndarray],
+    i: int,
+    as_of: dt.date,
+) -> Reason:
+    stale_series = [s for s in spec.series if s in stale and bool(stale[s][i])]
+    if stale_series:
+        last = _as_date(data_dates[stale_series[0]][i])
+        params = {"series": stale_series[0], "last_seen": last.isoformat()}
+        return Reason("stale", {**params, "age_days": float((as_of - last).days)})
+    missing = [s for s in spec.series if s not in data_dates or np.isnat(data_dates[s][i])]
+    return Reason("no_data", {"series": ",".join(missing or spec.series)})
+
+
 def _unavailable_reason(
     spec: ComponentSpec,
     data_dates: Mapping[str, np.ndarray],
@@ -221,6 +238,12 @@ def build_snapshot(
             if s in data_dates and not np.isnat(data_dates[s][i])
         ]
         is_stale = any(bool(stale[s][i]) for s in spec.series if s in stale)
+        driver = _superlong_driver(inputs, i, cfg) if spec.name == "jgb_superlong" else ""
+        code = (
+            reason_for(spec.name, inputs, i, cfg, driver)
+            if available
+            else _unavailable_code(spec, data_dates, stale, i, as_of)
+        )
         comps.append(
             ComponentScore(
                 name=spec.name,
@@ -235,6 +258,8 @@ def build_snapshot(
                 reason=_reason(spec, inputs, i, cfg)
                 if available
                 else _unavailable_reason(spec, data_dates, stale, i, as_of),
+                reason_code=code.code,
+                reason_params=code.params,
             )
         )
         if available:

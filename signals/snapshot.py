@@ -29,6 +29,9 @@ class ComponentScore:
     values: Mapping[str, float]
     data_date: dt.date | None
     reason: str
+    # The same reason as data (signals.reasons): renderers write their own words.
+    reason_code: str = ""
+    reason_params: Mapping[str, float | str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,8 @@ class ComponentScore:
             "stale": self.stale,
             "data_date": self.data_date.isoformat() if self.data_date else None,
             "reason": self.reason,
+            "reason_code": self.reason_code,
+            "reason_params": dict(self.reason_params),
         }
 
 
