@@ -7,6 +7,7 @@ operations in the same order and agree exactly. NaN means "not available".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -126,6 +127,34 @@ def shock_strength(inputs: Inputs, rule: ShockRule, n: int) -> FloatArray:
     out: FloatArray = np.fmin(z / rule.sigmas, chg / rule.floor)
     out[np.isnan(z) | np.isnan(chg)] = np.nan
     return out
+
+
+def strongest_shock(inputs: Inputs, i: int, cfg: EngineConfig) -> tuple[ShockRule | None, float]:
+    """The rule closest to (or past) a shock on row ``i`` and its strength, for explanations.
+
+    Scalar arithmetic of :func:`shock_strength` (one row, no arrays): a
+    snapshot's words and codes need it twice per build, on the live path too.
+    """
+    best: ShockRule | None = None
+    best_s = -math.inf
+    for rule in cfg.shocks:
+        za, ca = (
+            inputs.get(f"{rule.series}.z_1d"),
+            inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}"),
+        )
+        if za is None or ca is None:
+            continue
+        z, chg = float(za[i]), float(ca[i])
+        if math.isnan(z) or math.isnan(chg):
+            continue
+        if rule.direction == 0:
+            z, chg = abs(z), abs(chg)
+        elif rule.direction < 0:
+            z, chg = -z, -chg
+        strength = min(z / rule.sigmas, chg / rule.floor)
+        if strength > best_s:
+            best, best_s = rule, strength
+    return best, best_s
 
 
 def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:

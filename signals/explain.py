@@ -12,8 +12,8 @@ from signals.components import (
     ComponentSpec,
     comovement_parts,
     component_specs,
-    shock_strength,
     still_moving,
+    strongest_shock,
 )
 from signals.config import EngineConfig
 from signals.levels import level_for
@@ -33,12 +33,7 @@ _SHOCK_LABEL = {
 
 def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
     """The market closest to (or past) a one-day shock today, in words."""
-    best, best_s = None, -math.inf
-    row = {k: a[i : i + 1] for k, a in inputs.items()}
-    for rule in cfg.shocks:
-        s = float(shock_strength(row, rule, 1)[0])
-        if not math.isnan(s) and s > best_s:
-            best, best_s = rule, s
+    best, best_s = strongest_shock(inputs, i, cfg)
     if best is None or best_s <= 0:
         return "no market moved sharply the stress way today"
     unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from signals.components import comovement_parts, shock_strength, still_moving
+from signals.components import comovement_parts, still_moving, strongest_shock
 from signals.config import EngineConfig
 from signals.indicators import change_suffix
 
@@ -83,13 +83,8 @@ def reason_for(
         if (c := _counted(inputs, i, "btc.chg_5d_pct", cfg.btc_drawdown_live)) is not None:
             p["drawdown_counted"] = c
         return Reason("btc_liquidation", p)
-    row = {k: a[i : i + 1] for k, a in inputs.items()}
     if name == "day_shock":
-        best, best_s = None, -math.inf
-        for rule in cfg.shocks:
-            s = float(shock_strength(row, rule, 1)[0])
-            if not math.isnan(s) and s > best_s:
-                best, best_s = rule, s
+        best, best_s = strongest_shock(inputs, i, cfg)
         if best is None or best_s <= 0:
             return Reason("no_shock")
         keys = {"chg_1d": f"{best.series}.{change_suffix(best.series, 1)}",
@@ -97,6 +92,7 @@ def reason_for(
         params: dict[str, Param] = {"series": best.series, **_params(inputs, i, keys)}
         params |= {"sigmas": best.sigmas, "floor": best.floor, "floor_score": cfg.shock_floor}
         return Reason("shock" if best_s >= 1.0 else "shock_approach", params)
+    row = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
     parts = [float(p[0]) for p in comovement_parts(row, cfg, 1)]
     co = {k: v for k, v in zip(("yen", "btc", "jgb"), parts, strict=True) if not math.isnan(v)}
     moving = float(sum(v > 0 for v in co.values()))
