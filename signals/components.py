@@ -28,7 +28,12 @@ def ramp(x: FloatArray, r: Ramp) -> FloatArray:
 
 
 def _move(chg: FloatArray, z: FloatArray, ramps: MoveRamps) -> FloatArray:
-    """Half size, half surprise; size alone while the z-score window fills."""
+    """Half size, half surprise; size alone while the z-score window fills.
+
+    JGB yields count either way: a sell-off is a supply/fiscal or BoJ shock, a
+    sharp rally the flight to safety of an unwind (Aug 2007, Mar 2011, Aug 2024).
+    """
+    chg, z = np.abs(chg), np.abs(z)
     by_size = ramp(chg, ramps.change)
     out: FloatArray = np.where(np.isnan(z), by_size, 0.5 * by_size + 0.5 * ramp(z, ramps.zscore))
     return out

@@ -99,11 +99,12 @@ def _move_text(
 
 
 def _superlong_driver(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+    """The super-long tenor that moved most over 5 days, either way (the one that scores)."""
     best, best_chg = cfg.superlong_tenors[-1], -math.inf
     for tenor in cfg.superlong_tenors:
         chg = _val(inputs, f"{tenor}.chg_5d_bp", i)
-        if chg is not None and chg > best_chg:
-            best, best_chg = tenor, chg
+        if chg is not None and abs(chg) > best_chg:
+            best, best_chg = tenor, abs(chg)
     return best
 
 
