@@ -13,6 +13,11 @@ rows whose step from the previous row could break a jump limit; only those
 (and the rows after a set-aside value, until one is accepted again) are handed
 to the gate one by one, which keeps the gate's exact decision and costs a few
 milliseconds for fifty years.
+
+Not applied here (yet): the gate's per-tenor limits learned from recent steps
+and its curve-shape checks (``bot.quality.learned``, ``bot.quality.curve``)
+learn from the stream of accepted values, which the fast pass skips; history
+is held to the fixed jump limits and the row checks.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from bot.quality.events import QualityEvent, QualityKind
-from bot.quality.gate import MAX_GAP_DAYS, JumpLimit, QualityGate
+from bot.quality.gate import JumpLimit, QualityGate
+from bot.quality.learned import MAX_GAP_DAYS
 from signals.observation import Observation
 
 PRICE_SERIES = ("usdjpy", "btc")
