@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,10 +16,12 @@ from bot.alerts.backtest import backtest_alerts
 from bot.alerts.events import AlertEvent
 from bot.charts.score import ChartData, render_score_chart
 from bot.cli.common import fail, parse_day, resolve_history_dir
-from bot.history.loader import HistoryDirError, load_history_panel
+from bot.history.loader import HistoryDirError, load_checked_history
+from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
 from signals.durations import parse_duration
+from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
@@ -29,7 +32,7 @@ def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
     return {
         "date": snap.as_of.isoformat(),
         "score": snap.score,
-        "level": snap.level.label,
+        "level": snap.level.label if snap.level is not None else None,
         "components": {
             c.name: {
                 "score": c.score,
@@ -50,15 +53,19 @@ def _days(result: BacktestResult) -> list[dict[str, Any]]:
     return [_day_json(result, i) for i in days]
 
 
+def _label(level: Level | None) -> str:
+    return level.label if level is not None else "no data"
+
+
 def _print_table(result: BacktestResult, alerts: tuple[AlertEvent, ...]) -> None:
     h = result.history
     typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
-    previous = None
+    previous: Level | None = None
     events: dict[int, list[str]] = {}
     for i in result.days:
         level = h.level(i)
-        if previous is not None and level != previous:
-            events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
+        if i > result.first and level != previous:
+            events.setdefault(i, []).append(f"level {_label(previous)} → {_label(level)}")
         previous = level
     for a in alerts:
         i = int(h.dates.searchsorted(pd.Timestamp(a.as_of).to_datetime64()))
@@ -66,7 +73,8 @@ def _print_table(result: BacktestResult, alerts: tuple[AlertEvent, ...]) -> None
     for i in sorted(events):
         score = h.score[i]
         for text in events[i]:
-            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
+            shown = f"{score:6.1f}" if not math.isnan(score) else "     -"
+            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {shown}  {_label(h.level(i))}")
     typer.echo(
         f"\n{len(result.days)} days, {len(alerts)} alert events "
         f"({sum(a.kind.value in ('firing', 'escalated') for a in alerts)} firing)."
@@ -110,9 +118,13 @@ def backtest(
         fail(f"--start {first} is after --end {last}")
     try:
         rules = load_rules(rules_file)
-        panel = load_history_panel(directory)
+        # the live quality gate: an impossible value is set aside, never scored
+        panel, quality = load_checked_history(directory, dt.datetime.now(dt.UTC), end=last)
     except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
         fail(str(exc))
+    reported = [e for e in quality if first is None or (e.date is not None and e.date >= first)]
+    for event in reported:
+        typer.echo(event_line(event), err=True)
     result = run_backtest(panel, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
@@ -131,7 +143,11 @@ def backtest(
         )
         chart.write_bytes(png)
     if as_json:
-        payload = {"days": _days(result), "alerts": [alert_json(a) for a in alerts]}
+        payload = {
+            "days": _days(result),
+            "alerts": [alert_json(a) for a in alerts],
+            "quality": [event_json(e) for e in reported],
+        }
         json.dump(payload, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
