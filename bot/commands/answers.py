@@ -114,7 +114,21 @@ class ChartAnswer:
 
 @dataclass(frozen=True, slots=True)
 class HistoryAnswer:
+    """What one chat received, newest first: ``requested`` asked for, ``alerts`` found
+    (fewer only when there are no more), ``tz`` the chat's zone for the times."""
+
     alerts: tuple[AlertEvent, ...]
+    requested: int = 10
+    tz: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoll:
+    """One provider's last poll: when, and its raw error (for operators only)."""
+
+    source: str
+    at: dt.datetime | None
+    error: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +141,7 @@ class FeedStatus:
     source: str = ""
     last_poll: dt.datetime | None = None
     last_error: str | None = None
+    sources: tuple[SourcePoll, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +173,9 @@ class SettingsAnswer:
     mute_until: dt.datetime | None
     broken_reason: str | None = None
     rules: tuple[str, ...] = ()  # every rule name, for buttons and autocomplete
+    ping_role: str | None = None  # Discord: role mentioned on severe alerts
+    previous: SettingsAnswer | None = None  # before the change this answer confirms
+    created: bool = False  # a /subscribe that made a new subscription
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot.commands.answers import FeedStatus
+from bot.commands.answers import FeedStatus, SourcePoll
 from bot.sources.cadence import spec_for
 from bot.store.store import Store
 
@@ -42,6 +42,7 @@ async def feed_statuses(store: Store, now: dt.datetime) -> tuple[FeedStatus, ...
                 polls[source] = (at, data.get("error"))
     out = []
     for series, sources in WATCHED:
+        tried = tuple(SourcePoll(s, polls[s][0], polls[s][1]) for s in sources)
         seen = [(polls[s][0], s, polls[s][1]) for s in sources if polls[s][0] is not None]
         last_poll, source, error = (
             max(seen, key=lambda p: p[0] or now) if seen else (None, sources[0], None)
@@ -55,6 +56,7 @@ async def feed_statuses(store: Store, now: dt.datetime) -> tuple[FeedStatus, ...
                 source=source,
                 last_poll=last_poll,
                 last_error=error,
+                sources=tried,
             )
         )
     return tuple(out)

@@ -16,8 +16,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.commands.answers import CommandError, SettingsAnswer
 from bot.commands.service import CommandService
 from bot.notify.base import Target
-from bot.render.telegram_answers import settings_doc
-from bot.render.telegram_keyboards import PREFIX, ButtonPress, parse_callback, settings_keyboard
+from bot.render.settings_words import change_sentence
+from bot.render.telegram.answers import changed_doc, settings_doc
+from bot.render.telegram.keyboards import PREFIX, ButtonPress, parse_callback, settings_keyboard
 from bot.telegram.access import chat_admin_only, is_chat_admin
 from bot.telegram.context import NO_PREVIEW, Context, Deps, answering, args_of, reply, target_of
 
@@ -82,7 +83,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
             return
         target = target_of(chat, update.effective_message)
         answer = await apply_text(service, target, args_of(context))
-        await reply(update, settings_doc(answer, deps.clock()), settings_keyboard(answer))
+        await reply(update, changed_doc(answer, deps.clock()))
 
     async def settings(update: Update, context: Context) -> None:
         await (change if args_of(context) else show)(update, context)
@@ -101,7 +102,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         message = query.message if query.message and query.message.is_accessible else None
         target = target_of(chat, message)  # type: ignore[arg-type]
         answer = await apply_button(service, target, press)
-        await query.answer("Saved.")
+        await query.answer(change_sentence(answer, deps.clock())[:200])
         try:
             await query.edit_message_text(
                 settings_doc(answer, deps.clock()).html,

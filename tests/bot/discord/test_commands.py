@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.alerts.events import EventKind
 from bot.discord import DiscordAdapter
-from bot.render.discord import LEVEL_COLOURS
+from bot.render.discord.answers import LEVEL_COLOURS
 from bot.store.records import NewAlert
 from bot.store.store import Store
 from signals.levels import Level

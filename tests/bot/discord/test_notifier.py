@@ -11,7 +11,7 @@ from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.commands.service import CommandService
 from bot.discord import DiscordAdapter
 from bot.notify.base import Delivered, Permanent, RetryAfter, Target
-from bot.render.discord import LEVEL_COLOURS
+from bot.render.discord.answers import LEVEL_COLOURS
 from bot.store.store import Store
 from signals.levels import Level
 from tests.bot.discord.conftest import discord_settings
