@@ -87,8 +87,8 @@ def measure(indicator: str) -> str:
 
 def _firing_headline(f: AlertFacts) -> str:
     ind, v = f.indicator, f.value
-    if v is None:
-        return f.description or f.rule
+    if not ind or v is None:  # a rule this book does not know: its stored words
+        return f.stored_headline or f.description or f.rule
     u = unit_of(ind)
     days = days_words(window_days(ind))
     fam = family(ind)
@@ -140,7 +140,7 @@ def _eased_subject(f: AlertFacts) -> str:
         return "the squeeze on the US–Japan rate gap has eased"
     if fam == "score":
         return "carry-unwind stress has come down"
-    return f"{f.description or f.rule} is over"
+    return f"{f.stored_headline or f.description or f.rule}"
 
 
 def headline(f: AlertFacts) -> str:
@@ -181,6 +181,8 @@ def why_it_matters(f: AlertFacts) -> str:
     """One line on what it means for crypto and risk assets; empty for an eased alert."""
     if f.kind is EventKind.RESOLVED:
         return ""
+    if not f.indicator:
+        return f.stored_cause
     return _WHY.get(family(f.indicator), "")
 
 

@@ -300,6 +300,8 @@ class AlertFacts:
     episode: str
     description: str = ""
     started_at: dt.datetime | None = None  # when the episode began (resolved notices)
+    stored_headline: str = ""  # the event's own words, for rules no longer known
+    stored_cause: str = ""
 
     @property
     def rising(self) -> bool:
@@ -331,6 +333,8 @@ def alert_facts(event: AlertEvent) -> AlertFacts:
         episode=event.episode,
         description=rule.description if rule else "",
         started_at=getattr(event, "started_at", None),
+        stored_headline=event.headline,
+        stored_cause=event.cause,
     )
 
 

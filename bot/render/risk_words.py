@@ -196,7 +196,7 @@ def risk_details(answer: RiskAnswer) -> list[DetailRow]:
         if not c.available or c.score is None:
             rows.append(DetailRow(c.label, "no fresh data, left out of the score", True))
             continue
-        title = f"{c.label} — {fmt(c.score, Unit.POINTS)}, weight {c.weight:.0%}"
+        title = f"{c.label} — {fmt(c.score, Unit.POINTS)}, weight {c.weight * 100:.0f} %"
         text = _cap(component_sentence(c) or "no reading")
         if c.stale:
             text += " (stale)"

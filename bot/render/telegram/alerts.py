@@ -24,9 +24,11 @@ from bot.render.common import (
     LEVEL_EMOJI,
     alert_facts,
     clock_range,
+    day_text,
     duration_words,
     local_time,
     mark,
+    zone,
 )
 from bot.render.telegram.text import Doc, Line, b, i, line
 from signals.levels import Level
@@ -41,6 +43,13 @@ def marker(event: AlertEvent) -> str:
 
 def when(event: AlertEvent, tz: str | None) -> str:
     return local_time(event.created_at, tz)
+
+
+def footer(event: AlertEvent, tz: str | None) -> str:
+    """When it was sent, which market day it is about (if not that day), the rule."""
+    local = event.created_at.astimezone(zone(tz)).date()
+    data = f" · market data of {day_text(event.as_of)}" if event.as_of != local else ""
+    return f"{when(event, tz)}{data} · rule {event.rule}"
 
 
 def silent(message: AlertMessage) -> bool:
@@ -78,7 +87,7 @@ def event_lines(event: AlertEvent, tz: str | None) -> list[Line]:
     for text in (why_it_matters(facts), lasted(facts), numbers_line(facts), levels_line(facts)):
         if text:
             lines.append(line(text))
-    lines.append(line(i(f"{when(event, tz)} · rule {event.rule}")))
+    lines.append(line(i(footer(event, tz))))
     return lines
 
 
