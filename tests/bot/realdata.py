@@ -18,6 +18,7 @@ from bot.alerts.policy import AlertPolicy
 from bot.history.loader import load_history_panel
 from bot.rules.load import load_rules
 from signals.engine import ScoredHistory, score_history
+from signals.observation import Observation
 from signals.snapshot import Snapshot
 
 UNWIND = dt.date(2024, 8, 5)
@@ -62,3 +63,17 @@ def events_around(history_dir: Path, day: dt.date) -> tuple[AlertEvent, ...]:
                       if f.name != "id" and hasattr(new, f.name)}  # fmt: skip
             out.append(AlertEvent(id=len(out) + 1, **fields))
     return tuple(out)
+
+
+def observations_until(history_dir: Path, day: dt.date, days: int = 10) -> list[Observation]:
+    """The real observations of every watched series in the ``days`` before ``day``, so
+    feed freshness on ``day`` is what it was."""
+    from bot.commands.feeds import WATCHED
+
+    panel = load_history_panel(history_dir, start=day - dt.timedelta(days=days), end=day)
+    out = []
+    for series, _ in WATCHED:
+        if series in panel:
+            out += [Observation(series, ts.date(), float(v), "history")
+                    for ts, v in panel[series].dropna().items()]  # fmt: skip
+    return out

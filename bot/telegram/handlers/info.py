@@ -40,14 +40,14 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         await reply(update, help_doc(admin=bool(user and user.id in deps.admins)))
 
     async def risk(update: Update, context: Context) -> None:
-        await reply(update, risk_doc(await service.risk(), deps.clock()), risk_keyboard())
+        await reply(update, risk_doc(await service.risk(), service.now()), risk_keyboard())
 
     async def risk_details(update: Update, context: Context) -> None:
         """The Details button: the same message, now with every component."""
         query = update.callback_query
         if query is None:
             return
-        doc = risk_doc(await service.risk(), deps.clock(), details=True)
+        doc = risk_doc(await service.risk(), service.now(), details=True)
         await query.answer()
         if query.message is not None and query.message.is_accessible:
             await query.edit_message_text(

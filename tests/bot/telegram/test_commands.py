@@ -8,9 +8,12 @@ refuse everyone else politely, and only group admins change a group's alerts.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 
 import pytest
 
+from bot.alerts.events import EventKind
 from bot.commands.service import CommandService
 from bot.notify.base import Target
 from bot.store import Store
@@ -52,9 +55,9 @@ async def test_risk_before_and_after_a_snapshot(
     await store.save_evaluation(make_snapshot(), T0)
     sent = await ask(tg, GROUP, f"/risk@{tg.bot_username}", user_id=OTHER, chat_type="supergroup")
     text = sent.plain_text or ""
-    assert "Stress score 82/100 — SEVERE" in text
-    assert "Yen strength" in text and "USD/JPY 142.30" in text
-    assert "<fast>" in text and "&lt;fast&gt;" in (sent.text or "")
+    # the snapshot is of 5 Aug 2024 and the clock is today: stale, said first
+    assert text.startswith("⚪ Data is out of date")
+    assert "82/100 (severe)" in text and len(text) <= 600
 
 
 async def test_chart_uploads_png_and_rejects_bad_days(
@@ -72,23 +75,43 @@ async def test_chart_uploads_png_and_rejects_bad_days(
 
 
 async def test_history_lists_alerts(telegram_standin: TelegramStandin, store: Store) -> None:
-    """/history shows the last alerts with level, headline, time; bad n gets usage."""
+    """/history n: what this chat received (sent to it), newest first, exactly n or all
+    there are, test alerts and broadcasts left out, times in the chat's zone."""
     tg = telegram_standin
     empty = await ask(tg, USER, "/history", user_id=USER)
-    assert empty.plain_text == "No alerts yet."
-    await store.enqueue_alert(make_alert(), [])
-    sent = await ask(tg, USER, "/history 5", user_id=USER)
+    assert (empty.plain_text or "").startswith("No alerts in this chat yet")
+    await ask(tg, USER, "/subscribe", user_id=USER)
+    await ask(tg, USER, "/settings quiet 22:00 07:00 Asia/Tokyo", user_id=USER)
+    here, other = Target("telegram", str(USER)), Target("telegram", str(OTHER))
+    for i in range(5):
+        alert = make_alert(created_at=T0 + dt.timedelta(hours=i), seq=i)
+        if i == 2:
+            alert = dataclasses.replace(alert, kind=EventKind.TEST, rule="admin-test")
+        await store.enqueue_alert(alert, [here, other] if i != 4 else [other])
+    for d in await store.claim_due(T0 + dt.timedelta(days=1), 50, "t", dt.timedelta(minutes=1)):
+        await store.mark_sent(d.delivery_id, "1", T0)
+    sent = await ask(tg, USER, "/history 2", user_id=USER)
     text = sent.plain_text or ""
-    assert "SEVERE · USD/JPY 5-day change" in text and "5 Aug 2024 06:00 UTC · 15:00 JST" in text
+    assert text.startswith("The last 2 alerts in this chat")
+    assert text.count("Severe alert:") == 2  # exactly n
+    # newest this chat got is 09:00 UTC (18:00 JST); 08:00 went elsewhere, 07:00 was a test
+    assert text.index("Mon 5 Aug 18:00 JST") < text.index("Mon 5 Aug 16:00 JST")
+    every = await ask(tg, USER, "/history 10", user_id=USER)
+    assert (every.plain_text or "").startswith("All 3 alerts this chat received")
+    assert "Test alert" not in (every.plain_text or "")
     bad = await ask(tg, USER, "/history 0", user_id=USER)
     assert "Usage: /history [n]" in (bad.plain_text or "")
 
 
 async def test_status(telegram_standin: TelegramStandin) -> None:
-    """/status lists each watched feed and the version."""
+    """/status lists each watched feed in words and the version; delivery counts only
+    for an operator in a private chat."""
     sent = await ask(telegram_standin, USER, "/status", user_id=USER)
     text = sent.plain_text or ""
-    assert "jgb.40y" in text and "version test" in text
+    assert "JGB 10y/20y/30y/40y: no data yet" in text and "version test" in text
+    assert "jgb.40y" not in text and "For operators" not in text
+    admin = await ask(telegram_standin, ADMIN, "/status", user_id=ADMIN)
+    assert "For operators" in (admin.plain_text or "")
 
 
 async def test_chatid_in_a_forum_topic(telegram_standin: TelegramStandin) -> None:
@@ -110,7 +133,7 @@ async def test_subscribe_private_then_unsubscribe(
     """/subscribe in a private chat stores the chat at the given level; /unsubscribe stops it."""
     tg = telegram_standin
     sent = await ask(tg, USER, "/subscribe elevated", user_id=USER)
-    assert "Subscribed: alerts at elevated" in (sent.plain_text or "")
+    assert (sent.plain_text or "").startswith("✅ Subscribed: elevated alerts and above")
     assert sent.reply_markup is not None  # the settings keyboard
     sub = await store.get_subscription(Target("telegram", str(USER)))
     assert sub is not None and sub.active and sub.kind == "private"
@@ -136,7 +159,7 @@ async def test_group_subscribe_needs_a_chat_admin(
     assert refused.plain_text == "Only this group's admins can change its alerts."
     assert await store.get_subscription(Target("telegram", str(GROUP))) is None
     ok = await ask(tg, GROUP, "/subscribe", user_id=OTHER, chat_type="supergroup")  # creator
-    assert "Subscribed: alerts at high" in (ok.plain_text or "")
+    assert (ok.plain_text or "").startswith("✅ Subscribed: high alerts and above")
     sub = await store.get_subscription(Target("telegram", str(GROUP)))
     assert sub is not None and sub.kind == "group"
     refused = await ask(tg, GROUP, "/settings mute 2h", user_id=USER, chat_type="supergroup")
@@ -169,7 +192,9 @@ async def test_settings_text_subcommands(telegram_standin: TelegramStandin, stor
     await ask(tg, USER, "/subscribe", user_id=USER)
     await ask(tg, USER, "/settings level severe", user_id=USER)
     quiet = await ask(tg, USER, "/settings quiet 22:00 07:00 Europe/Berlin", user_id=USER)
-    assert "Quiet hours: 22:00–07:00 Europe/Berlin" in (quiet.plain_text or "")
+    # one sentence saying what changed, not the whole block
+    assert (quiet.plain_text or "").startswith("✅ Quiet hours set to 22:00–07:00 Europe/Berlin")
+    assert "Minimum level" not in (quiet.plain_text or "")
     await ask(tg, USER, "/settings mute 2h", user_id=USER)
     await ask(tg, USER, "/settings mute_rule yen-surge", user_id=USER)
     sub = await store.get_subscription(target)
@@ -252,3 +277,33 @@ async def test_blocking_the_bot_deactivates_at_once(
         while (sub := await store.get_subscription(target)) is not None and sub.active:  # noqa: ASYNC110
             await asyncio.sleep(0.02)
     assert sub is not None and sub.broken_reason == "bot kicked in private chat"
+
+
+async def test_subscribe_again_keeps_settings_and_says_what_changed(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """A bare /subscribe on an existing subscription keeps level, quiet hours and mutes;
+    a level given changes only the level; each answer is one sentence."""
+    tg = telegram_standin
+    target = Target("telegram", str(USER))
+    await ask(tg, USER, "/subscribe elevated", user_id=USER)
+    await ask(tg, USER, "/settings quiet 23:00 06:00 Europe/Paris", user_id=USER)
+    await ask(tg, USER, "/settings mute_rule yen-surge", user_id=USER)
+    again = await ask(tg, USER, "/subscribe", user_id=USER)
+    assert (again.plain_text or "").startswith("✅ Already subscribed; nothing changed")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.min_level.label == "elevated"
+    assert (sub.quiet_start, sub.tz, sub.muted_rules) == (
+        dt.time(23),
+        "Europe/Paris",
+        ("yen-surge",),
+    )
+    raised = await ask(tg, USER, "/subscribe severe", user_id=USER)
+    assert "now start at severe (was elevated)" in (raised.plain_text or "")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.min_level.label == "severe" and sub.quiet_start == dt.time(23)
+    await ask(tg, USER, "/unsubscribe", user_id=USER)
+    back = await ask(tg, USER, "/subscribe", user_id=USER)
+    assert (back.plain_text or "").startswith("✅ Subscribed again with your earlier settings")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.active and sub.min_level.label == "severe"
