@@ -108,8 +108,17 @@ class RiskAnswer:
 
 @dataclass(frozen=True, slots=True)
 class ChartAnswer:
+    """A chart and what it shows (for its caption): the dates drawn, the resolution,
+    the days asked for (None: all), the latest score and how many alerts are marked."""
+
     png: bytes
-    caption: str
+    first: dt.date
+    last: dt.date
+    step: str
+    requested_days: int | None
+    score: float | None
+    level: Level
+    alerts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +209,13 @@ HELP_INTRO = (
 )
 
 COMMANDS: tuple[CommandHelp, ...] = (
-    CommandHelp("risk", "", "current stress score, level and each component's reason"),
-    CommandHelp("chart", "[days]", "PNG chart of the score with level bands (default 90 days)"),
-    CommandHelp("history", "[n]", "the last n alerts with time, level and cause (default 10)"),
-    CommandHelp("subscribe", "[level]", "push alerts here at or above a level (default high)"),
+    CommandHelp("risk", "", "the stress score now, what drives it, and Details per part"),
+    CommandHelp("chart", "[days|all]", "chart of the score with alerts (default 90 days)"),
+    CommandHelp("history", "[n]", "the last n alerts this chat received (default 10)"),
+    CommandHelp("subscribe", "[level]", "alerts here at or above a level (new: high; kept)"),
     CommandHelp("unsubscribe", "", "stop push alerts in this chat"),
     CommandHelp("settings", "", "minimum level, quiet hours, muted rules, mute"),
-    CommandHelp("status", "", "feeds fresh or stale, last poll, last alert, uptime, version"),
+    CommandHelp("status", "", "is each market feed fresh, last score and alert, version"),
     CommandHelp("chatid", "", "this chat's id and topic id (for operators)"),
     CommandHelp("help", "", "what carrywatch watches and how to use it"),
     CommandHelp("broadcast", "<text>", "send a message to every subscriber", admin=True),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from bot.alerts.events import EventKind
-from bot.charts.score import ChartData, render_score_chart
+from bot.charts.score import ChartData, NoChartData, drawn, render_score_chart
 from bot.commands.answers import (
     ChartAnswer,
     CommandError,
@@ -119,15 +119,22 @@ class CommandService:
         return RiskAnswer.from_payload(payload, computed_at, self._clock(), stale)
 
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
-        usage = "/chart [days] — e.g. /chart 180 (1 to 3650)"
-        n = parse_count(None if days is None else str(days), usage, 90, MAX_CHART_DAYS)
+        """The score over the last ``days`` market days (``all``: the whole history),
+        with this period's alerts as markers. Title and caption describe the data
+        actually drawn; nothing to draw is a CommandError, not an empty chart."""
+        usage = "/chart [days|all] — e.g. /chart 180 (1 to 3650), /chart all"
         latest = await self._store.latest_snapshot()
         if latest is None:
             raise CommandError("No score yet, so nothing to chart.")
         end = latest.as_of
-        start = end - dt.timedelta(days=n)
+        if days is not None and str(days).strip().lower() in ("all", "max"):
+            n, start = None, dt.date(1900, 1, 1)
+        else:
+            n = parse_count(None if days is None else str(days), usage, 90, MAX_CHART_DAYS)
+            start = end - dt.timedelta(days=n)
         snaps = await self._store.snapshots_between(start, end)
         obs = await self._store.load_observations(since=start, series=CHART_SERIES)
+        alerts = await self._store.recent_alerts(2000, exclude=ADMIN_KINDS)
         index = pd.DatetimeIndex([pd.Timestamp(s.as_of) for s in snaps])
         scores = [s.score if s.score is not None else float("nan") for s in snaps]
         series = {
@@ -138,13 +145,29 @@ class CommandService:
             )
             for name in CHART_SERIES
         }
-        title = f"carrywatch stress score, {start.isoformat()} – {end.isoformat()}"
-        data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, title)
+        markers = tuple(
+            (a.as_of, a.level)
+            for a in alerts
+            if start <= a.as_of <= end and a.kind in (EventKind.FIRING, EventKind.ESCALATED)
+        )
+        data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, markers=markers)
+        try:
+            shown = drawn(data)
+        except NoChartData:
+            raise CommandError(
+                f"No scores between {start.isoformat()} and {end.isoformat()} to chart."
+            ) from None
         png = await asyncio.to_thread(render_score_chart, data)
-        caption = f"Stress score over {n} days: {latest.level.label}"
-        if latest.score is not None:
-            caption += f" ({latest.score:.0f}/100) on {end.isoformat()}"
-        return ChartAnswer(png, caption)
+        return ChartAnswer(
+            png,
+            first=shown.first,
+            last=shown.last,
+            step=shown.step,
+            requested_days=n,
+            score=latest.score,
+            level=latest.level,
+            alerts=len(markers),
+        )
 
     async def history(
         self, n: str | int | None = None, target: Target | None = None

@@ -17,6 +17,7 @@ from bot.commands.answers import HistoryAnswer
 from bot.commands.service import MAX_CHART_DAYS, MAX_HISTORY, CommandService
 from bot.discord.channels import AlertChannels, channel_target
 from bot.discord.commands.reply import Reply, respond, usage
+from bot.render.chart_words import chart_caption
 from bot.render.discord.answers import help_embed, history_embed, risk_embed, status_embed
 
 CHART_FILE = "carrywatch-score.png"
@@ -50,14 +51,20 @@ def market_commands(
     @app_commands.command(
         name="chart", description="PNG chart of the stress score with level bands"
     )
-    @app_commands.describe(days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)")
+    @app_commands.describe(
+        days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)",
+        everything="the whole history instead",
+    )
     async def chart(
         interaction: discord.Interaction[Any],
         days: app_commands.Range[int, 1, MAX_CHART_DAYS] | None = None,
+        everything: bool = False,
     ) -> None:
         async def work() -> Reply:
-            answer = await service.chart(days)
-            embed = discord.Embed(title="carrywatch stress score", description=answer.caption)
+            answer = await service.chart("all" if everything else days)
+            embed = discord.Embed(
+                title="Carry-unwind stress chart", description=chart_caption(answer)
+            )
             embed.set_image(url=f"attachment://{CHART_FILE}")
             return Reply(embed=embed, file=discord.File(io.BytesIO(answer.png), CHART_FILE))
 

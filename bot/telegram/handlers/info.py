@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.render.chart_words import chart_caption
 from bot.render.telegram.answers import (
     chatid_doc,
     help_doc,
@@ -60,7 +61,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         message = update.effective_message
         if message is None:
             return
-        caption = Doc.of([answer.caption]).fit(CAPTION_LIMIT)
+        caption = Doc.of([chart_caption(answer)]).fit(CAPTION_LIMIT)
         await message.reply_photo(answer.png, caption=caption.html, parse_mode="HTML")
 
     async def history(update: Update, context: Context) -> None:

@@ -49,7 +49,9 @@ async def test_chart_defers_then_sends_the_png_in_an_embed(
     assert attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
     [embed] = followup.embeds
     assert embed["image"]["url"] == "attachment://carrywatch-score.png"
-    assert "60 days" in embed["description"]
+    # the caption names the dates drawn: 60 days back from the newest score, 5 Aug 2024
+    assert "from Thu 6 Jun 2024 to Mon 5 Aug 2024" in embed["description"]
+    assert "You asked" not in embed["description"]
 
 
 async def test_history_is_what_this_server_received_in_its_time_zone(

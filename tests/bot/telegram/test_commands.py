@@ -68,10 +68,13 @@ async def test_chart_uploads_png_and_rejects_bad_days(
     await store.save_evaluation(make_snapshot(), T0)
     photo = await ask(tg, USER, "/chart 30", user_id=USER)
     assert photo.method == "sendPhoto" and (photo.photo_bytes or 0) > 1000
-    assert "Stress score over 30 days" in (photo.plain_text or "")
+    # one scored day in the store: the caption says what the chart covers, not "30 days"
+    caption = photo.plain_text or ""
+    assert caption.startswith("Carry-unwind stress from Mon 5 Aug 2024 to Mon 5 Aug 2024")
+    assert "You asked for 30 days; the data covers 1 day." in caption
     bad = await ask(tg, USER, "/chart abc", user_id=USER)
     assert "expected a whole number" in (bad.plain_text or "")
-    assert "Usage: /chart [days]" in (bad.plain_text or "")
+    assert "Usage: /chart [days|all]" in (bad.plain_text or "")
 
 
 async def test_history_lists_alerts(telegram_standin: TelegramStandin, store: Store) -> None:
@@ -307,3 +310,11 @@ async def test_subscribe_again_keeps_settings_and_says_what_changed(
     assert (back.plain_text or "").startswith("✅ Subscribed again with your earlier settings")
     sub = await store.get_subscription(target)
     assert sub is not None and sub.active and sub.min_level.label == "severe"
+
+
+async def test_chart_of_a_range_without_data_is_a_clear_message(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """No score yet: one line saying so, no photo (never an empty chart)."""
+    sent = await ask(telegram_standin, USER, "/chart 365", user_id=USER)
+    assert sent.method == "sendMessage" and "nothing to chart" in (sent.plain_text or "")
