@@ -38,7 +38,7 @@ def test_replay_prints_the_alerts_of_the_window(history_dir: Path, isolated_db: 
     out = result.stdout
     # 5 Aug 2024, from the real data, in the console's words
     assert "Severe alert: The yen jumped 5.6 % against the dollar in five days" in out
-    assert "market data of Mon 5 Aug" in out
+    assert "Mon 5 Aug" in out
     days = int(re.search(r"replayed (\d+) market days", out).group(1))  # type: ignore[union-attr]
     assert days == 9  # every calendar day: BTC trades at weekends
     assert isolated_db.exists()

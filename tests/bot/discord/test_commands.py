@@ -114,7 +114,7 @@ async def test_help_lists_every_command_ephemerally(
     [embed] = callback.embeds
     assert "yen carry trade" in embed["description"]
     listing = embed["fields"][0]["value"]
-    for usage in ("/risk", "/chart [days]", "/history [n]", "/status",
+    for usage in ("/risk", "/chart [days] [everything]", "/history [n]", "/status",
                   "/alerts channel <channel> [level]", "/alerts mute <duration>"):  # fmt: skip
         assert f"`{usage}`" in listing
 
