@@ -40,6 +40,7 @@ class AlertEvent:
     unit: str = ""
     score: float | None = None
     episode: str = ""
+    started_at: dt.datetime | None = None  # resolved: when its episode first fired
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ def events_around(history_dir: Path, day: dt.date) -> tuple[AlertEvent, ...]:
     start, end = WINDOWS[day]
     policy = AlertPolicy(load_rules(), repeat_interval=dt.timedelta(days=3))
     out: list[AlertEvent] = []
+    first_fired: dict[tuple[str, str], dt.datetime] = {}
     for i in range(len(s)):
         if not start <= s.date(i) <= end:
             continue
@@ -61,6 +62,11 @@ def events_around(history_dir: Path, day: dt.date) -> tuple[AlertEvent, ...]:
         for new in result.events:
             fields = {f.name: getattr(new, f.name) for f in dataclasses.fields(AlertEvent)
                       if f.name != "id" and hasattr(new, f.name)}  # fmt: skip
+            key = (new.rule, new.episode)
+            if new.kind.value in ("firing", "escalated"):
+                first_fired.setdefault(key, new.created_at)
+            if new.kind.value == "resolved":  # as the outbox's claim fills it in
+                fields["started_at"] = first_fired.get(key)
             out.append(AlertEvent(id=len(out) + 1, **fields))
     return tuple(out)
 

@@ -100,6 +100,13 @@ async def test_every_real_alert_reads_in_words_with_consistent_levels(
             assert first.startswith("✅ Eased: ")
             assert not any(first.startswith(m) for m in LEVEL_EMOJI.values())
             assert sent.disable_notification
+            if event.started_at is not None:  # how long it lasted, in whole units
+                span = event.created_at - event.started_at
+                assert (
+                    re.search(rf"It lasted {span.days} days?\b", text)
+                    if 1 <= span.days < 7
+                    else "It lasted" in text
+                )
         else:
             assert first.startswith(
                 f"{LEVEL_EMOJI[event.level]} {event.level.label.capitalize()} alert"
