@@ -40,7 +40,7 @@ def _event_title(e: AlertEvent) -> str:
         return "📣 Message from the carrywatch operators"
     if e.kind is EventKind.TEST:
         return "🧪 Test alert: delivery to this channel works"
-    text = headline(alert_facts(e))
+    text = md(headline(alert_facts(e)))
     if e.kind is EventKind.RESOLVED:
         return f"✅ {text}"
     return f"{mark(e.kind, e.level)} {ALERT_LEVEL[e.level]}: {text}"

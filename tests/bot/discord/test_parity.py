@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts.events import AlertMessage, EventKind
+from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.discord import DiscordAdapter
 from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.routing import plan
@@ -131,3 +131,20 @@ async def test_real_alerts_as_embeds(
     await adapter.notifier.send(CHANNEL, AlertMessage(resolved))
     title = discord_standin.channel_messages[-1].embeds[0]["title"]
     assert title == "✅ 2 carry-unwind alerts eased"
+
+
+async def test_operator_text_is_markdown_and_mention_safe(
+    adapter: DiscordAdapter, discord_standin: DiscordStandin
+) -> None:
+    """A broadcast with Markdown and @everyone arrives escaped, mentioning nobody."""
+    text = "**Maintenance** at 22:00 _UTC_ @everyone"
+    event = AlertEvent(
+        id=1, rule="admin-broadcast", kind=EventKind.BROADCAST, level=Level.LOW,
+        headline=text, cause="", as_of=LAST_DAY, created_at=dt.datetime(2024, 8, 5, tzinfo=dt.UTC),
+    )  # fmt: skip
+    await adapter.notifier.send(CHANNEL, AlertMessage((event,)))
+    [sent] = discord_standin.channel_messages
+    description = sent.embeds[0]["description"]
+    assert "\\*\\*Maintenance\\*\\*" in description and "\\_UTC\\_" in description
+    assert "@\u200beveryone" in description  # broken up: Discord will not ping it
+    assert sent.allowed_mentions is not None and sent.allowed_mentions["parse"] == []
