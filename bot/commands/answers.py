@@ -138,6 +138,8 @@ class SourcePoll:
     source: str
     at: dt.datetime | None
     error: str | None
+    failures: int = 0  # failed polls in a row
+    failing_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

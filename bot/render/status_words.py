@@ -45,7 +45,9 @@ def _source_text(poll: SourcePoll) -> str:
     if poll.at is None:
         return f"{name}: not polled yet"
     if poll.error:
-        return f"{name}: no answer at the last try ({_utc_clock(poll.at)})"
+        since = poll.failing_since or poll.at
+        tries = f", {poll.failures} tries" if poll.failures > 1 else ""
+        return f"{name}: no answer since {_utc_clock(since)}{tries}"
     return f"{name}: answering"
 
 

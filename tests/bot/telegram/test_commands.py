@@ -318,3 +318,29 @@ async def test_chart_of_a_range_without_data_is_a_clear_message(
     """No score yet: one line saying so, no photo (never an empty chart)."""
     sent = await ask(telegram_standin, USER, "/chart 365", user_id=USER)
     assert sent.method == "sendMessage" and "nothing to chart" in (sent.plain_text or "")
+
+
+async def test_status_says_which_provider_fails_without_raw_errors(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """Three failed Kraken polls in a row and a good Coinbase poll: everyone reads
+    "no answer since …, 3 tries"; only an operator, privately, sees the raw error."""
+    from bot.commands.feeds import record_poll
+
+    raw = "ClientConnectorError: Cannot connect to host api.kraken.com:443"
+    first = dt.datetime(2024, 8, 5, 14, 2, tzinfo=dt.UTC)
+    for i in range(3):
+        await record_poll(store, "kraken-btc", first + dt.timedelta(minutes=5 * i), raw)
+    await record_poll(store, "coinbase", first, None)
+    text = (await ask(telegram_standin, USER, "/status", user_id=USER)).plain_text or ""
+    btc = next(ln for ln in text.splitlines() if "BTC:" in ln)
+    assert "Coinbase: answering" in btc
+    assert "Kraken: no answer since 5 Aug 14:02 UTC, 3 tries" in btc
+    assert "ClientConnectorError" not in text and "kraken.com" not in text
+    group = await ask(telegram_standin, GROUP, "/status", user_id=ADMIN, chat_type="supergroup")
+    assert "ClientConnectorError" not in (group.plain_text or "")  # not even an operator's
+    private = await ask(telegram_standin, ADMIN, "/status", user_id=ADMIN)
+    assert raw in (private.plain_text or "")
+    await record_poll(store, "kraken-btc", first + dt.timedelta(hours=1), None)
+    healed = (await ask(telegram_standin, USER, "/status", user_id=USER)).plain_text or ""
+    assert "Coinbase: answering; Kraken: answering" in healed
