@@ -85,72 +85,83 @@ def measure(indicator: str) -> str:
     return base
 
 
-def _firing_headline(f: AlertFacts) -> str:
-    ind, v = f.indicator, f.value
-    if not ind or v is None:  # a rule this book does not know: its stored words
-        return f.stored_headline or f.description or f.rule
-    u = unit_of(ind)
-    days = days_words(window_days(ind))
-    fam = family(ind)
-    move = size(v, u)
-    if fam == "yen" and ".chg_" in ind:
-        if v < 0:
-            return (
-                f"The yen jumped {move} against the dollar in {days} — "
-                "carry trades are being unwound"
-            )
-        return f"The yen fell {move} against the dollar in {days}"
-    if fam == "yen" and ".drawdown_" in ind:
-        return f"USD/JPY is {move} below its {window_days(ind)}-day high — the yen is surging"
-    if fam == "jgb" and ".chg_" in ind:
-        tenor = tenor_years(ind)
-        verb = "rose" if v >= 0 else "fell"
-        return f"The {tenor}-year Japanese bond yield {verb} {move} in {days}"
-    if fam == "jgb" and ind.count(".") == 1:
-        line = fmt(f.threshold, u) if f.threshold is not None else ""
-        side = "above" if f.rising else "below"
-        return (
-            f"The {tenor_years(ind)}-year Japanese bond yield is at {fmt(v, u)}, "
-            f"{side} the {line} alert line"
-        )
-    if fam == "btc" and ".drawdown_" in ind:
-        return f"BTC is {move} below its {window_days(ind)}-day high"
-    if fam == "btc" and ".chg_" in ind:
-        verb = "fell" if v < 0 else "rose"
-        return f"BTC {verb} {move} in {days}"
-    if fam == "gap" and ".chg_" in ind:
-        verb = "narrowed" if v < 0 else "widened"
-        return f"The US–Japan rate gap {verb} {move} in {days} — the carry trade pays less"
-    if fam == "score":
-        score_level = f.score_level.label if f.score_level else ""
-        return f"Carry-unwind stress is up to {fmt(v, Unit.POINTS)} ({score_level})"
-    name = series_name(ind).capitalize() if ind else (f.description or f.rule)
-    return f"{name} is at {fmt(v, u)}"
+# Whole sentences with named placeholders, one per situation, so each can be
+# translated as a unit (issue 12). Keys: family . measure . direction.
+HEADLINES = {
+    "yen.chg.down": (
+        "The yen jumped {move} against the dollar in {days} — carry trades are being unwound"
+    ),
+    "yen.chg.up": "The yen fell {move} against the dollar in {days}",
+    "yen.drawdown": "USD/JPY is {move} below its {window}-day high — the yen is surging",
+    "jgb.chg.up": "The {tenor}-year Japanese bond yield rose {move} in {days}",
+    "jgb.chg.down": "The {tenor}-year Japanese bond yield fell {move} in {days}",
+    "jgb.level.up": (
+        "The {tenor}-year Japanese bond yield is at {value}, above the {line} alert line"
+    ),
+    "jgb.level.down": (
+        "The {tenor}-year Japanese bond yield is at {value}, below the {line} alert line"
+    ),
+    "btc.drawdown": "BTC is {move} below its {window}-day high",
+    "btc.chg.down": "BTC fell {move} in {days}",
+    "btc.chg.up": "BTC rose {move} in {days}",
+    "gap.chg.down": "The US–Japan rate gap narrowed {move} in {days} — the carry trade pays less",
+    "gap.chg.up": "The US–Japan rate gap widened {move} in {days}",
+    "score": "Carry-unwind stress is up to {score} ({score_level})",
+    "other": "{name} is at {value}",
+}
+EASED = {
+    "yen": "Eased: the yen's surge has calmed ({measure} now {value})",
+    "jgb": "Eased: the {tenor}-year Japanese bond yield has come back down ({measure} now {value})",
+    "btc": "Eased: BTC's slide has eased ({measure} now {value})",
+    "gap": "Eased: the squeeze on the US–Japan rate gap has eased ({measure} now {value})",
+    "score": "Eased: carry-unwind stress has come down ({measure} now {value})",
+    "other": "Eased: {name}",
+}
 
 
-def _eased_subject(f: AlertFacts) -> str:
+def _situation(f: AlertFacts) -> str:
     fam = family(f.indicator)
-    if fam == "yen":
-        return "the yen's surge has calmed"
-    if fam == "jgb":
-        return f"the {tenor_years(f.indicator)}-year Japanese bond yield has come back down"
-    if fam == "btc":
-        return "BTC's slide has eased"
-    if fam == "gap":
-        return "the squeeze on the US–Japan rate gap has eased"
     if fam == "score":
-        return "carry-unwind stress has come down"
-    return f"{f.stored_headline or f.description or f.rule}"
+        return "score"
+    if fam not in ("yen", "jgb", "btc", "gap"):
+        return "other"
+    v = f.value or 0.0
+    if ".drawdown_" in f.indicator:
+        key = f"{fam}.drawdown"
+    elif ".chg_" in f.indicator:
+        key = f"{fam}.chg.{'down' if v < 0 else 'up'}"
+    elif fam == "jgb" and f.indicator.count(".") == 1:
+        key = f"jgb.level.{'up' if f.rising else 'down'}"
+    else:
+        return "other"
+    return key if key in HEADLINES else "other"
+
+
+def _placeholders(f: AlertFacts) -> dict[str, str]:
+    ind, v = f.indicator, f.value or 0.0
+    u = unit_of(ind)
+    return {
+        "move": size(v, u),
+        "value": fmt(v, u),
+        "days": days_words(window_days(ind)),
+        "window": str(window_days(ind) or ""),
+        "tenor": str(tenor_years(ind) or ""),
+        "line": fmt(f.threshold, u) if f.threshold is not None else "",
+        "score": fmt(v, Unit.POINTS),
+        "score_level": f.score_level.label if f.score_level else "",
+        "measure": measure(ind),
+        "name": series_name(ind).capitalize(),
+    }
 
 
 def headline(f: AlertFacts) -> str:
     """One sentence saying what happened, in words."""
+    if not f.indicator or f.value is None:  # a rule this book does not know: stored words
+        stored = f.stored_headline or f.description or f.rule
+        return EASED["other"].format(name=stored) if f.kind is EventKind.RESOLVED else stored
     if f.kind is EventKind.RESOLVED:
-        text = f"Eased: {_eased_subject(f)}"
-        if f.value is not None and f.indicator:
-            text += f" ({measure(f.indicator)} now {fmt(f.value, unit_of(f.indicator))})"
-        return text
-    return _firing_headline(f)
+        return EASED.get(family(f.indicator), EASED["other"]).format(**_placeholders(f))
+    return HEADLINES[_situation(f)].format(**_placeholders(f))
 
 
 _WHY = {
