@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.commands.answers import ComponentView, RiskAnswer
-from bot.render.alert_words import days_words
 from bot.render.common import (
     LEVEL_EMOJI,
     STALE_EMOJI,
@@ -56,55 +55,65 @@ def _v(values: Mapping[str, float], key: str) -> float | None:
     return values.get(key)
 
 
+# Whole sentences with named placeholders (issue 12 translates each as a unit).
+READINGS = {
+    "jgb.up": "the {tenor}-year JGB yield rose {move} in five days (now {level})",
+    "jgb.down": "the {tenor}-year JGB yield fell {move} in five days (now {level})",
+    "yen.up": "the yen rose {move} against the dollar in five days (USD/JPY {level})",
+    "yen.down": "the yen fell {move} against the dollar in five days (USD/JPY {level})",
+    "btc.down": "BTC fell {move} in five days, {drawdown} below its 30-day high ({level})",
+    "btc.up": "BTC rose {move} in five days, {drawdown} below its 30-day high ({level})",
+    "gap.down": "the US–Japan 10-year rate gap narrowed {move} in twenty days (now {level})",
+    "gap.up": "the US–Japan 10-year rate gap widened {move} in twenty days (now {level})",
+}
+NOT_AVAILABLE = "n/a"
+
+
+def _level(values: Mapping[str, float], key: str, unit: Unit) -> str:
+    v = _v(values, key)
+    return fmt(v, unit) if v is not None else NOT_AVAILABLE
+
+
 def _jgb_sentence(values: Mapping[str, float], tenors: tuple[str, ...]) -> str:
     moves = [(t, values[f"{t}.chg_5d_bp"]) for t in tenors if f"{t}.chg_5d_bp" in values]
     if not moves:
         return ""
     tenor, chg = max(moves, key=lambda m: m[1])
-    years = tenor.split(".")[1].removesuffix("y")
-    verb = "rose" if chg >= 0 else "fell"
-    text = f"the {years}-year JGB yield {verb} {size(chg, Unit.BP)} in five days"
-    if (lvl := _v(values, tenor)) is not None:
-        text += f" (now {fmt(lvl, Unit.YIELD)})"
-    return text
+    return READINGS["jgb.up" if chg >= 0 else "jgb.down"].format(
+        tenor=tenor.split(".")[1].removesuffix("y"),
+        move=size(chg, Unit.BP),
+        level=_level(values, tenor, Unit.YIELD),
+    )
 
 
 def _yen_sentence(values: Mapping[str, float]) -> str:
     chg = _v(values, "usdjpy.chg_5d_pct")
     if chg is None:
         return ""
-    if chg < 0:
-        text = f"the yen rose {size(chg, Unit.PCT)} against the dollar in five days"
-    else:
-        text = f"the yen fell {size(chg, Unit.PCT)} against the dollar in five days"
-    if (lvl := _v(values, "usdjpy")) is not None:
-        text += f" (USD/JPY {fmt(lvl, Unit.JPY)})"
-    return text
+    return READINGS["yen.up" if chg < 0 else "yen.down"].format(  # USD/JPY down = yen up
+        move=size(chg, Unit.PCT), level=_level(values, "usdjpy", Unit.JPY)
+    )
 
 
 def _btc_sentence(values: Mapping[str, float]) -> str:
     chg = _v(values, "btc.chg_5d_pct")
     if chg is None:
         return ""
-    verb = "fell" if chg < 0 else "rose"
-    text = f"BTC {verb} {size(chg, Unit.PCT)} in five days"
     dd = _v(values, "btc.drawdown_30d")
-    if dd is not None and dd <= -1:
-        text += f", {size(dd, Unit.PCT)} below its 30-day high"
-    if (lvl := _v(values, "btc")) is not None:
-        text += f" ({fmt(lvl, Unit.USD)})"
-    return text
+    return READINGS["btc.down" if chg < 0 else "btc.up"].format(
+        move=size(chg, Unit.PCT),
+        drawdown=size(dd, Unit.PCT) if dd is not None else NOT_AVAILABLE,
+        level=_level(values, "btc", Unit.USD),
+    )
 
 
 def _gap_sentence(values: Mapping[str, float]) -> str:
     chg = _v(values, "spread.us_jp_10y.chg_20d_bp")
     if chg is None:
         return ""
-    verb = "narrowed" if chg < 0 else "widened"
-    text = f"the US–Japan 10-year rate gap {verb} {size(chg, Unit.BP)} in {days_words(20)}"
-    if (lvl := _v(values, "spread.us_jp_10y")) is not None:
-        text += f" (now {fmt(lvl, Unit.PP)})"
-    return text
+    return READINGS["gap.down" if chg < 0 else "gap.up"].format(
+        move=size(chg, Unit.BP), level=_level(values, "spread.us_jp_10y", Unit.PP)
+    )
 
 
 def _together_sentence(values: Mapping[str, float], score: float | None) -> str:
