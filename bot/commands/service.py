@@ -282,7 +282,7 @@ class CommandService:
         return self._settings(await self._update(target, mute_until=None))
 
     async def set_timezone(self, target: Target, tz: str) -> SettingsAnswer:
-        usage = "/alerts timezone <zone> — e.g. Europe/Berlin, Asia/Tokyo, America/New_York"
+        usage = "timezone <zone> — e.g. Europe/Berlin, Asia/Tokyo, America/New_York"
         name = tz.strip()
         try:
             ZoneInfo(name)

@@ -150,7 +150,8 @@ def settings_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
         line(
             i(
                 "Change with the buttons, or: /settings level high · /settings quiet 22:00 07:00 "
-                "Europe/Berlin · /settings quiet off · /settings mute 2h · /settings unmute · "
+                "Europe/Berlin · /settings quiet off · /settings timezone Asia/Tokyo · "
+                "/settings mute 2h · /settings unmute · "
                 "/settings mute_rule <rule> · /settings unmute_rule <rule>"
             )
         ),

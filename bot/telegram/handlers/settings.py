@@ -23,7 +23,8 @@ from bot.telegram.access import chat_admin_only, is_chat_admin
 from bot.telegram.context import NO_PREVIEW, Context, Deps, answering, args_of, reply, target_of
 
 USAGE = (
-    "/settings [level <level> | quiet <HH:MM> <HH:MM> [tz] | quiet off | mute <duration> | "
+    "/settings [level <level> | quiet <HH:MM> <HH:MM> [tz] | quiet off | timezone <zone> | "
+    "mute <duration> | "
     "unmute | mute_rule <rule> | unmute_rule <rule>]"
 )
 
@@ -39,6 +40,8 @@ async def apply_text(service: CommandService, target: Target, args: list[str]) -
         current = await service.settings(target)
         tz = rest[2] if len(rest) == 3 else current.tz
         return await service.set_quiet(target, rest[0], rest[1], tz)
+    if verb in ("timezone", "tz") and len(rest) == 1:
+        return await service.set_timezone(target, rest[0])
     if verb == "mute" and len(rest) == 1:
         return await service.mute(target, rest[0])
     if verb == "unmute" and not rest:

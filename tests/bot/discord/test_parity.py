@@ -148,3 +148,25 @@ async def test_operator_text_is_markdown_and_mention_safe(
     assert "\\*\\*Maintenance\\*\\*" in description and "\\_UTC\\_" in description
     assert "@\u200beveryone" in description  # broken up: Discord will not ping it
     assert sent.allowed_mentions is not None and sent.allowed_mentions["parse"] == []
+
+
+async def test_a_new_alert_channel_keeps_the_servers_settings(
+    adapter: DiscordAdapter, discord_standin: DiscordStandin, store: Store
+) -> None:
+    """Quiet hours, time zone and ping role belong to the server: moving alerts to
+    another channel keeps them."""
+    dc = discord_standin
+    await run(dc, "alerts", sub("channel", option("channel", CHANNEL_ID, 7)))
+    await run(dc, "alerts", sub("timezone", option("zone", "Europe/Berlin")))
+    await run(dc, "alerts", sub("quiet", option("start", "23:00"), option("end", "06:30")))
+    await run(dc, "alerts", sub("ping", option("role", ROLE_ID, 8)))
+    await run(dc, "alerts", sub("channel", option("channel", OTHER_CHANNEL_ID, 7)))
+    moved = await store.get_subscription(Target("discord", str(OTHER_CHANNEL_ID)))
+    assert moved is not None and moved.active
+    assert (moved.tz, moved.quiet_start, moved.quiet_end, moved.ping_role) == (
+        "Europe/Berlin", dt.time(23), dt.time(6, 30), str(ROLE_ID),
+    )  # fmt: skip
+    shown = await run(dc, "alerts", sub("show"))
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields["Quiet hours"] == "23:00–06:30 Europe/Berlin"
+    assert fields["Ping on severe"] == f"<@&{ROLE_ID}>"
