@@ -174,6 +174,10 @@ def risk_summary(answer: RiskAnswer, now: dt.datetime, tz: str | None = None) ->
     stale = is_stale(answer, now)
     score = fmt(answer.score, Unit.POINTS) if answer.score is not None else "no score"
     lines: list[str] = []
+    if answer.score is None:  # every component dropped: no reading at all, not a calm one
+        title = f"{STALE_EMOJI} No score: too little fresh data"
+        lines.append(_cap(age) + ".")
+        return RiskSummary(title, tuple(lines), None, True)
     if stale:
         title = f"{STALE_EMOJI} Data is out of date — no current reading"
         lines.append(
