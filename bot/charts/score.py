@@ -178,7 +178,12 @@ def render_score_chart(data: ChartData) -> bytes:
             sub.set_yscale("log")
             sub.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: f"${v:,.0f}"))
             sub.yaxis.set_minor_formatter(mticker.NullFormatter())
-            sub.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            narrow = float(s.max()) < 3 * float(s.min())  # log ticks crowd a narrow range
+            sub.yaxis.set_major_locator(
+                mticker.MaxNLocator(4)
+                if narrow
+                else mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0))
+            )
             sub.set_ylabel("BTC (log)", fontsize=FONT - 1)
             label = fmt(float(s.iloc[-1]), Unit.USD)
         _label_last(sub, s, label)
