@@ -72,6 +72,8 @@ async def test_chart_uploads_png_and_rejects_bad_days(
     caption = photo.plain_text or ""
     assert caption.startswith("Carry-unwind stress from Mon 5 Aug 2024 to Mon 5 Aug 2024")
     assert "You asked for 30 days; the data covers 1 day." in caption
+    everything = await ask(tg, USER, "/chart all", user_id=USER)
+    assert everything.method == "sendPhoto" and "You asked" not in (everything.plain_text or "")
     bad = await ask(tg, USER, "/chart abc", user_id=USER)
     assert "expected a whole number" in (bad.plain_text or "")
     assert "Usage: /chart [days|all]" in (bad.plain_text or "")
