@@ -64,12 +64,21 @@ class Dispatcher:
         self._cfg = config or DispatchConfig()
         self._limiter = limiter or Limiter(clock=lambda: self._clock().timestamp())
         self._clock = clock
+        for platform, notifier in notifiers.items():
+            self._delegate(platform, notifier)
         self._worker = worker_id or f"dispatch-{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._sem = asyncio.Semaphore(self._cfg.concurrency)
 
     def add_notifier(self, notifier: Notifier) -> None:
+        """Register ``notifier``; one that carries a shared ``pacer`` paces its own sends."""
         self._notifiers[notifier.platform] = notifier
+        self._delegate(notifier.platform, notifier)
+
+    def _delegate(self, platform: str, notifier: Notifier) -> None:
+        pacer = getattr(notifier, "pacer", None)
+        if pacer is not None:
+            self._limiter.delegate(platform, pacer)
 
     def wake(self) -> None:
         """New alerts are in the outbox: look now instead of at the next poll."""

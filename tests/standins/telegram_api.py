@@ -14,7 +14,8 @@ PTB builds ``base_url + token + "/" + method``, so ``tg.base_url`` is
 Tests act as users (``inject_message``, ``inject_callback_query``,
 ``inject_my_chat_member``), read what the bot did (``sent``, ``rejected``,
 ``callback_answers``, ``webhook_deliveries``) and inject faults (``fail_next``,
-``block``, ``migrate``; ``enforce_limits`` for Telegram's flood limits).
+``block``, ``migrate``; ``enforce_limits`` for Telegram's flood limits,
+``strict_limits`` for the strict mode of :mod:`tests.standins.telegram_limits`).
 Updates wait in one queue: ``getUpdates`` long polls it, or, while a webhook is
 set, a background task POSTs them there with ``X-Telegram-Bot-Api-Secret-Token``
 (and getUpdates answers 409, as Telegram does). Plain ``http://`` webhooks are
@@ -68,9 +69,12 @@ class TelegramStandin(Lifecycle):
         bot_username: str = "carrywatch_test_bot",
         enforce_limits: bool = False,
         limits: LimitConfig | None = None,
+        strict_limits: bool = False,
         strict_chats: bool = False,
         webhook_retry_delay: float = 0.05,
     ) -> None:
+        if strict_limits and limits is None:
+            limits = LimitConfig.strict_mode()
         flood = FloodLimits(limits) if enforce_limits or limits is not None else None
         self.state = StandinState(token, bot_username, flood)
         self.state.strict_chats = strict_chats
