@@ -19,9 +19,11 @@ from bot.commands.service import CommandService
 from bot.dispatch.pacing import SendPacer
 from bot.settings import TelegramSettings
 from bot.telegram.context import Clock, Context, Deps, utc_now
+from bot.telegram.guard import GUARD_GROUP, guard_handler
 from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
 from bot.telegram.notifier import api_base
 from bot.telegram.pacing import PacedRateLimiter
+from bot.throttle.commands import CommandGuard
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,13 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     concurrent_updates: int = CONCURRENT_UPDATES,
     clock: Clock = utc_now,
+    guard: CommandGuard | None = None,
 ) -> TelegramApp:
-    """An Application ready for ``initialize()``; nothing is contacted until then."""
+    """An Application ready for ``initialize()``; nothing is contacted until then.
+
+    ``guard`` bounds arguments and rate-limits commands per user and per chat
+    before any handler runs (a default one unless given).
+    """
     if settings.token is None:
         raise ValueError("telegram.token is not set")
     base_url, base_file_url = api_base(settings.api_url)
@@ -56,6 +63,7 @@ def build_application(
         .build()
     )
     deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock)
+    app.add_handler(guard_handler(guard or CommandGuard()), group=GUARD_GROUP)
     app.add_handlers(handlers(deps))
     app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)
     app.add_error_handler(on_error)
