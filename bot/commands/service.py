@@ -31,6 +31,7 @@ from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
 from bot.store.records import NewAlert, Subscription, SubscriptionKind
 from bot.store.store import Store
+from bot.throttle.charts import ChartBusy, ChartRenderer
 from signals.durations import format_duration, parse_duration
 from signals.levels import Level
 
@@ -88,6 +89,7 @@ class CommandService:
         self._clock = clock
         self._started = started_at or clock()
         self._risk_lock = asyncio.Lock()
+        self._charts: ChartRenderer[ChartData] = ChartRenderer(render_score_chart)
         self._risk_cache: tuple[float, Mapping[str, Any], dt.datetime, tuple[str, ...]] | None = (
             None
         )
@@ -113,6 +115,7 @@ class CommandService:
         return RiskAnswer.from_payload(payload, computed_at, self._clock(), stale)
 
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
+        """Rendered on one worker thread with a short queue; identical charts cached briefly."""
         usage = "/chart [days] — e.g. /chart 180 (1 to 3650)"
         n = parse_count(None if days is None else str(days), usage, 90, MAX_CHART_DAYS)
         latest = await self._store.latest_snapshot()
@@ -120,21 +123,29 @@ class CommandService:
             raise CommandError("No score yet, so nothing to chart.")
         end = latest.as_of
         start = end - dt.timedelta(days=n)
-        snaps = await self._store.snapshots_between(start, end)
-        obs = await self._store.load_observations(since=start, series=CHART_SERIES)
-        index = pd.DatetimeIndex([pd.Timestamp(s.as_of) for s in snaps])
-        scores = [s.score if s.score is not None else float("nan") for s in snaps]
-        series = {
-            name: pd.Series(
-                [o.value for o in obs if o.series == name],
-                index=pd.DatetimeIndex([pd.Timestamp(o.date) for o in obs if o.series == name]),
-                dtype=float,
-            )
-            for name in CHART_SERIES
-        }
-        title = f"carrywatch stress score, {start.isoformat()} – {end.isoformat()}"
-        data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, title)
-        png = await asyncio.to_thread(render_score_chart, data)
+
+        async def build() -> ChartData:
+            snaps = await self._store.snapshots_between(start, end)
+            obs = await self._store.load_observations(since=start, series=CHART_SERIES)
+            index = pd.DatetimeIndex([pd.Timestamp(s.as_of) for s in snaps])
+            scores = [s.score if s.score is not None else float("nan") for s in snaps]
+            series = {
+                name: pd.Series(
+                    [o.value for o in obs if o.series == name],
+                    index=pd.DatetimeIndex([pd.Timestamp(o.date) for o in obs if o.series == name]),
+                    dtype=float,
+                )
+                for name in CHART_SERIES
+            }
+            title = f"carrywatch stress score, {start.isoformat()} – {end.isoformat()}"
+            return ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, title)
+
+        try:
+            png = await self._charts.render((n, end, latest.computed_at), build)
+        except ChartBusy:
+            raise CommandError(
+                "Busy drawing other charts right now; try again shortly.", usage
+            ) from None
         caption = f"Stress score over {n} days: {latest.level.label}"
         if latest.score is not None:
             caption += f" ({latest.score:.0f}/100) on {end.isoformat()}"
