@@ -76,8 +76,11 @@ class Runtime:
         console_stream: TextIO | None = None,
         poll: bool = True,
         history: pd.DataFrame | None = None,
+        dispatch_loop: bool = True,
     ) -> None:
+        """``dispatch_loop=False`` (replays): the caller drives ``dispatcher.run_once``."""
         self.settings = settings
+        self.dispatch_loop = dispatch_loop
         self.clock = clock
         self.poll_enabled = poll
         self._history = history
@@ -118,9 +121,10 @@ class Runtime:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
         await self._start_notifiers()
-        self._tasks.append(
-            asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
-        )
+        if self.dispatch_loop:
+            self._tasks.append(
+                asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
+            )
         if s.http.port:
             self.health = HealthServer(self.store, self.clock, s.http.host, s.http.port)
             await self.health.start()
