@@ -28,6 +28,7 @@ from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
+from bot.runtime.adapters import AdapterStarter
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
@@ -88,6 +89,7 @@ class Runtime:
         self.http = HttpFetcher()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.adapters: list[Adapter] = []
+        self.starters: list[AdapterStarter] = []
         self.console: ConsoleNotifier | None = None
         self._console_stream = console_stream
         self._stop = asyncio.Event()
@@ -209,9 +211,11 @@ class Runtime:
             from bot.discord.adapter import DiscordAdapter
 
             self.adapters.append(DiscordAdapter(s, self.service, self.store))
-        for adapter in self.adapters:
-            await adapter.start()
-            self.dispatcher.add_notifier(adapter.notifier)
+        for adapter in self.adapters:  # a platform down at boot: wait for it, serve the rest
+            starter = AdapterStarter(adapter, adapter.notifier.platform)
+            self.starters.append(starter)
+            self.dispatcher.add_notifier(starter.notifier)
+            await starter.start()
         console_on = s.alerts.console if s.alerts.console is not None else not self.adapters
         if console_on:
             self.console = ConsoleNotifier(self._console_stream, tz=s.alerts.tz)
@@ -256,8 +260,8 @@ class Runtime:
         for task in self._tasks:
             await task
         self._tasks.clear()
-        for adapter in reversed(self.adapters):
-            await adapter.stop()
+        for starter in reversed(self.starters):
+            await starter.stop()
         if self.health is not None:
             await self.health.stop()
         await self.http.stop()

@@ -72,13 +72,16 @@ class TelegramStandin(Lifecycle):
         strict_limits: bool = False,
         strict_chats: bool = False,
         webhook_retry_delay: float = 0.05,
+        port: int = 0,
     ) -> None:
+        """``port=0``: any free port; a fixed one lets a test start the server late."""
         if strict_limits and limits is None:
             limits = LimitConfig.strict_mode()
         flood = FloodLimits(limits) if enforce_limits or limits is not None else None
         self.state = StandinState(token, bot_username, flood)
         self.state.strict_chats = strict_chats
         self.webhook_retry_delay = webhook_retry_delay
+        self.port = port
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._deliverer: asyncio.Task[None] | None = None
@@ -95,7 +98,7 @@ class TelegramStandin(Lifecycle):
             app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.api_root = f"http://{host}:{port}"
