@@ -1,10 +1,11 @@
 """``TelegramNotifier``: one alert message to one chat, with its failure classified.
 
 Given a shared :class:`~bot.dispatch.pacing.SendPacer` (what the adapter
-does), its bot sends through a :class:`~bot.telegram.pacing.PacedRateLimiter`
-with no retries: alerts and command replies spend one budget, paced on the
-moment each request leaves, and a 429 comes back to the dispatcher, which
-requeues only that chat. Without a pacer it owns a plain ``telegram.Bot`` and
+does), its bot sends through a :class:`~bot.telegram.pacing.PacedRateLimiter`:
+alerts and command replies spend one budget, paced on the moment each request
+leaves; a short 429 is waited out inline (it means "not sent", so no
+duplicate), a long one comes back to the dispatcher, which requeues only that
+chat. Without a pacer it owns a plain ``telegram.Bot`` and
 the dispatcher's own limiter paces. Each call makes exactly one HTTP attempt,
 plus one plain-text resend when Telegram cannot parse the HTML, so the
 dispatcher's record of what was sent stays true.
@@ -28,7 +29,7 @@ from bot.render.telegram import alert_doc
 from bot.render.telegram_text import Doc
 from bot.settings import TelegramSettings
 from bot.telegram.errors import classify, is_parse_error
-from bot.telegram.pacing import PacedRateLimiter
+from bot.telegram.pacing import ALERT_INLINE_WAIT, ALERT_RETRIES, PacedRateLimiter
 
 PLATFORM = "telegram"
 
@@ -84,7 +85,12 @@ class TelegramNotifier(Lifecycle):
         if pacer is None:
             bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
             return cls(bot)
-        limiter = PacedRateLimiter(pacer, max_retries=0, retry_scale=retry_scale)
+        limiter = PacedRateLimiter(
+            pacer,
+            max_retries=ALERT_RETRIES,
+            retry_scale=retry_scale,
+            max_inline_wait=ALERT_INLINE_WAIT * retry_scale,
+        )
         paced: ExtBot[int] = ExtBot(
             token,
             base_url=base_url,

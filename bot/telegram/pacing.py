@@ -9,14 +9,16 @@ where that loses replies under load:
 - a 429 holds only the chat it was for (never every send in the process);
 - a command reply that meets a 429 waits its ``retry_after`` and is sent again,
   up to ``max_retries`` times (default: many), instead of giving up after one;
-- the notifier's limiter uses ``max_retries=0``: the 429 goes back to the
-  dispatcher, which records it and requeues, so its record of what was sent
-  stays true.
+- the notifier's limiter retries a 429 inline only when its ``retry_after`` is
+  short (``max_inline_wait``, a few seconds) and a few times at most; a longer
+  one goes back to the dispatcher, which records it and requeues. A 429 means
+  "not sent", so neither path can send an alert twice.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 REPLY_RETRIES = 30  # a reply is retried after 429s this often before it is given up
+ALERT_RETRIES = 3  # an alert send: short 429s waited out inline, then the dispatcher's turn
+ALERT_INLINE_WAIT = 5.0  # seconds; a longer retry_after goes back to the dispatcher
 
 #: Bot API methods that post or change a message in a chat: what the flood limits count.
 PACED_PREFIXES = ("send", "edit", "copymessage", "forwardmessage")
@@ -61,11 +65,17 @@ class PacedRateLimiter(BaseRateLimiter[int]):
     """
 
     def __init__(
-        self, pacer: SendPacer, *, max_retries: int = REPLY_RETRIES, retry_scale: float = 1.0
+        self,
+        pacer: SendPacer,
+        *,
+        max_retries: int = REPLY_RETRIES,
+        retry_scale: float = 1.0,
+        max_inline_wait: float = math.inf,
     ) -> None:
         self.pacer = pacer
         self.max_retries = max_retries
         self.retry_scale = retry_scale
+        self.max_inline_wait = max_inline_wait
         self.retries = 0  # 429s this limiter waited out and retried
 
     async def initialize(self) -> None:
@@ -96,7 +106,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 except RetryAfter as exc:
                     wait = retry_seconds(exc) * self.retry_scale
                     self.pacer.hold(chat, wait)
-                    if attempt >= limit:
+                    if attempt >= limit or wait > self.max_inline_wait:
                         raise
             attempt += 1
             self.retries += 1

@@ -36,7 +36,7 @@ async def test_drain_delivers_what_run_once_left_owed(tmp_path: Path) -> None:
         TelegramStandin(strict_limits=True) as tg,
     ):
         for chat in CHATS[::8]:
-            tg.fail_next(chat, 429, retry_after=1)
+            tg.fail_next(chat, 429, retry_after=6)  # longer than the inline wait: requeued
         settings = TelegramSettings(token=SecretStr(tg.token), api_url=tg.api_root)
         await store.enqueue_alert(
             make_alert(created_at=T0), [Target("telegram", str(c)) for c in CHATS]
