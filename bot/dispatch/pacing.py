@@ -52,8 +52,11 @@ class SendPacer:
         *,
         margin: float = DEFAULT_MARGIN,
         clock: Callable[[], float] = time.monotonic,
+        window: float = 1.0,
         group_window: float = 60.0,
     ) -> None:
+        """``window``/``group_window``: the platform's rolling windows (shorter in benches
+        that run the stand-in's clock fast)."""
         if not 0.0 <= margin < 0.5:
             raise ValueError("margin must be in [0, 0.5)")
         self.limits = limits
@@ -62,8 +65,8 @@ class SendPacer:
         self._interval = 1.0 / (limits.per_second * (1.0 - margin))
         self._chat_gap = limits.chat_interval * (1.0 + margin)
         self._group_window = group_window * (1.0 + margin)
-        self._window_span = 1.0 + margin  # rolling second, with the same margin
-        self._burst = max(1, int(limits.per_second))
+        self._window_span = window * (1.0 + margin)  # rolling second, same margin
+        self._burst = max(1, round(limits.per_second * window))
         self._global = asyncio.Lock()
         self._next = -1e18
         self._recent: deque[float] = deque()  # actual send times in the last window
