@@ -1,8 +1,9 @@
 """Telegram adapter benchmark; prints ONE JSON line.
 
 1. ``/risk`` latency, update injected -> reply recorded by the stand-in, through
-   the real PTB Application (AIORateLimiter for replies) and a real SQLite Store:
-   p50/p99 with 1 chat (sequential) and with 200 chats asking at once.
+   the real PTB Application (the shared pacer for replies) and a real SQLite
+   Store: p50/p99 one question at a time and with 200 chats asking at once
+   (a new chat each round: one chat's replies are paced 1/s by design).
 2. Broadcast to 5,000 private chats through the real dispatcher and
    TelegramNotifier with the shared SendPacer, the STRICT stand-in enforcing
    Telegram's limits at ``time_scale`` (allowed rate = 30/s / time_scale) and
@@ -85,11 +86,13 @@ async def risk_latency(
         adapter = TelegramAdapter(settings_for(tg), service, rate_limiter=limiter)
         await adapter.start()
         try:
-            for _ in range(rounds):
+            for r in range(rounds):
                 before = len(tg.sent)
                 asked: dict[int, float] = {}
                 for n in range(chats):
-                    chat = 10_000 + n
+                    # a new chat each round: replies to one chat are paced 1/s (Telegram's
+                    # per-chat limit), which would measure the pacing, not the latency
+                    chat = 10_000 + r * chats + n
                     asked[chat] = time.monotonic()
                     tg.inject_message(chat, "/risk", user_id=chat)
                 await tg.wait_for_sent(before + chats, timeout=120)

@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -21,10 +22,12 @@ from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.pacing import SendPacer
 from bot.notify.base import Target
-from bot.settings import TelegramSettings
+from bot.runtime.app import Runtime
+from bot.settings import Settings, TelegramSettings
 from bot.store import Store
 from bot.telegram import TelegramAdapter
-from tests.bot.telegram.conftest import T0, make_alert, make_snapshot
+from signals.levels import Level
+from tests.bot.telegram.conftest import ADMIN, T0, make_alert, make_snapshot
 from tests.standins.telegram_api import TelegramStandin
 
 N = 60
@@ -107,3 +110,35 @@ async def test_a_429_holds_only_that_chat() -> None:
         pass
     assert pacer.chat_delay("2") > 0.9  # one second per private chat
     assert pacer.chat_delay("1") > 29.0
+
+
+async def test_live_test_alert_through_the_runtime_reaches_every_chat_once(
+    strict_tg: TelegramStandin, tmp_path: Path
+) -> None:
+    """`carrywatch run`'s Runtime, 60 subscribers, an operator's /test_alert under the strict
+    limits, two chats answering 429 first: 60 delivered, none lost, none twice."""
+    chats = [FIRST + 5000 + n for n in range(N)]
+    for chat in chats[:2]:
+        strict_tg.fail_next(chat, 429, retry_after=1)
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'live.db'}")
+    settings.telegram = TelegramSettings(
+        token=SecretStr(strict_tg.token), api_url=strict_tg.api_root, admins=[ADMIN]
+    )
+    settings.alerts.console = False
+    runtime = Runtime(settings, poll=False)
+    await runtime.start()
+    try:
+        for chat in chats:
+            await runtime.store.upsert_subscription(
+                Target("telegram", str(chat)), "private", min_level=Level.LOW
+            )
+        strict_tg.inject_message(ADMIN, "/test_alert", user_id=ADMIN)
+        await strict_tg.wait_for(lambda s: s.chat_id == ADMIN, timeout=30)
+        async with asyncio.timeout(60):
+            while not set(chats) <= {s.chat_id for s in strict_tg.sent}:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+    finally:
+        await runtime.stop()
+    per_chat = Counter(s.chat_id for s in strict_tg.sent)
+    assert all(per_chat[c] == 1 for c in chats)
+    assert all("Test alert" in (s.plain_text or "") for s in strict_tg.sent if s.chat_id in chats)
