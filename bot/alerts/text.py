@@ -1,48 +1,46 @@
-"""Headline and cause of an alert, in plain words, from the event's structured facts."""
+"""Headline and cause of an alert event, in the renderers' own words.
+
+Renderers write every message from the event's structured fields
+(``bot.render.common.alert_facts``); ``AlertEvent.headline`` is the same
+sentence for consumers without a renderer (CLI lines, the stored row) and
+``cause`` is the rule's own description. No number is formatted here: the
+sentence comes from ``bot.render.alert_words``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.render.units import format_value, indicator_label, op_symbol
+from bot.render.alert_words import headline as words_headline
+from bot.render.common import AlertFacts
 
 if TYPE_CHECKING:
     from bot.alerts.events import AlertEvent
 
 
 def headline(event: AlertEvent) -> str:
-    """What crossed what: ``40y JGB 3.720% ≥ 3.700%`` or ``… back below 3.600%``.
-
-    An event without an indicator (an admin's test or broadcast) reads its note.
-    """
-    if not event.indicator or event.value is None or event.threshold is None:
-        return event.note
-    label = indicator_label(event.indicator)
-    now = format_value(event.indicator, event.value)
-    limit = format_value(event.indicator, event.threshold)
-    if event.resolved:
-        side = "below" if event.operator in (">=", ">") else "above"
-        return f"{label} {now}, back {side} {limit}"
-    return f"{label} {now} {op_symbol(event.operator)} {limit}"
+    """What happened, in words; an admin's test or broadcast reads its note."""
+    if not event.indicator or event.value is None:
+        return event.note or event.description or event.rule
+    facts = AlertFacts(
+        rule=event.rule,
+        kind=event.kind,
+        level=event.level,
+        indicator=event.indicator,
+        operator=event.operator,
+        value=event.value,
+        threshold=event.threshold,
+        score=event.score,
+        score_level=event.score_level,
+        as_of=event.as_of,
+        created_at=event.created_at,
+        episode=event.episode,
+        description=event.description,
+        started_at=event.started_at,
+    )
+    return words_headline(facts)
 
 
 def cause(event: AlertEvent) -> str:
-    """One sentence: the rule's meaning and the strongest reading behind it."""
-    if not event.indicator:
-        return event.description
-    lead = event.description or (
-        f"{event.indicator} {event.operator} {event.threshold:g}"
-        if event.threshold is not None
-        else event.indicator
-    )
-    if event.resolved:
-        lead = f"Cleared — {lead}"
-    lead = lead.rstrip(".")
-    score = (
-        f"score {event.score:.0f} ({event.score_level.label})"
-        if event.score is not None and event.score_level is not None
-        else "no score"
-    )
-    if event.driver is None:
-        return f"{lead}; {score}."
-    return f"{lead}. {event.driver.label}: {event.driver.reason}; {score}."
+    """The rule's description (what it watches), or its name; an admin's own text."""
+    return event.description or event.rule

@@ -36,6 +36,27 @@ def quiet_end(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
     return dt.datetime.combine(end_day, end, tzinfo=tz).astimezone(dt.UTC)
 
 
+def held_window(
+    sub: Subscription | None, alerts: Iterable[AlertEvent]
+) -> tuple[dt.time, dt.time, dt.datetime] | None:
+    """If :func:`decide` held these alerts for the chat's quiet hours: the window and
+    when it ended (UTC), so the message says "held", not "delayed". Every alert must
+    have been holdable (not severe, not an operator message) and created inside it."""
+    if sub is None or sub.quiet_start is None or sub.quiet_end is None:
+        return None
+    ends = []
+    for alert in alerts:
+        if alert.kind in _ADMIN or alert.level >= Level.SEVERE:
+            return None
+        end = quiet_end(sub, alert.created_at)
+        if end is None:
+            return None
+        ends.append(end)
+    if not ends:
+        return None
+    return sub.quiet_start, sub.quiet_end, max(ends)
+
+
 def decide(alert: AlertEvent, sub: Subscription, now: dt.datetime) -> PlannedDelivery | Skip:
     """One subscription's answer to one alert; ``severe`` ignores mute and quiet hours."""
     if not sub.active or sub.broken_reason:

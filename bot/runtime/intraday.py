@@ -25,7 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from bot.runtime.app import Runtime
-from bot.runtime.replay import ReplaySummary, SimClock, day_observations, replay_instant
+from bot.runtime.replay import (
+    ReplaySummary,
+    SimClock,
+    day_observations,
+    drain_all,
+    replay_instant,
+)
 from bot.sources.base import FetchResult
 from signals.observation import Observation
 
@@ -121,13 +127,12 @@ async def replay_intraday(
     summary = ReplaySummary()
     days: set[dt.date] = set()
     for step in intraday_steps(panel, hourly, start, end):
-        clock.now = step.at
-        outcome = await runtime.pipeline.ingest(FetchResult("replay", step.at, step.observations))
+        clock.now = max(clock.now, step.at)  # a drain may have moved it to a due retry
+        outcome = await runtime.pipeline.ingest(FetchResult("replay", clock.now, step.observations))
         for a in outcome.alerts:
             summary.alerts.append((a.as_of, a.rule, a.kind.value, a.level.label))
             summary.events.append(a)
-        while await runtime.dispatcher.run_once():
-            pass
+        await drain_all(runtime, clock)
         days.update(o.date for o in step.observations)
     summary.days = len(days)
     return summary

@@ -4,6 +4,11 @@ Each market date becomes one ``FetchResult`` from a ``replay`` source, stamped
 with a simulated clock (22:00 UTC that day), and goes through the same quality
 gate, store, engine, policy, outbox and notifiers as a live poll. The engine
 is warmed with the history before ``start`` so windows are full on day one.
+
+A day ends only when every delivery it enqueued is settled
+(:func:`bot.runtime.drain.drain`), and the runtime's own dispatch loop is off
+for a replay (``Runtime(dispatch_loop=False)``): one sender, so no lease can
+expire under a send in flight when the clock jumps to the next day.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from bot.alerts.events import AlertEvent
 from bot.runtime.app import Runtime
+from bot.runtime.drain import drain
 from bot.sources.base import FetchResult
 from signals.engine import SPREAD
 from signals.observation import Observation
@@ -57,6 +63,7 @@ class ReplaySummary:
         default_factory=list
     )  # date, rule, kind, level
     events: list[AlertEvent] = field(default_factory=list)  # the same alerts, whole
+    deliveries: dict[str, int] = field(default_factory=dict)  # by status, at the end
 
 
 async def replay_days(
@@ -83,11 +90,24 @@ async def replay_days(
         for a in outcome.alerts:
             summary.alerts.append((day, a.rule, a.kind.value, a.level.label))
             summary.events.append(a)
-        while await runtime.dispatcher.run_once():
-            pass
+        await drain_all(runtime, clock)
         summary.days += 1
         if on_day:
             on_day(day)
         if seconds_per_day > 0:
             await asyncio.sleep(seconds_per_day)
     return summary
+
+
+async def drain_all(
+    runtime: Runtime, clock: SimClock, on_progress: Callable[[int], None] | None = None
+) -> None:
+    """Settle every delivery owed to an enabled platform, moving ``clock`` to due retries."""
+
+    def advance(to: dt.datetime) -> None:
+        clock.now = max(clock.now, to)
+
+    dispatcher = runtime.dispatcher
+    await drain(
+        dispatcher, runtime.store, dispatcher.platforms, clock, advance, on_progress=on_progress
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Literal
 
 from sqlalchemy import and_, func, or_, select, update
@@ -38,10 +39,32 @@ def target_of(platform: str, chat_id: str, thread_id: str) -> Target:
     return Target(platform=platform, chat_id=chat_id, thread_id=thread_id or None)
 
 
-def stored_alert(row: AlertModel) -> StoredAlert:
-    """The row's event: its ``facts``, or (rows from before 0002) its columns."""
+async def episode_starts(
+    session: AsyncSession, alerts: Iterable[AlertModel]
+) -> dict[tuple[str, str], dt.datetime]:
+    """When each resolved alert's episode first fired, so an all-clear can say how long
+    the alert lasted."""
+    keys = {(a.rule, a.episode) for a in alerts if a.kind == EventKind.RESOLVED.value}
+    out: dict[tuple[str, str], dt.datetime] = {}
+    for rule, episode in keys:
+        first = await session.scalar(
+            select(func.min(AlertModel.created_at)).where(
+                AlertModel.rule == rule,
+                AlertModel.episode == episode,
+                AlertModel.kind.in_((EventKind.FIRING.value, EventKind.ESCALATED.value)),
+            )
+        )
+        if first is not None:
+            out[(rule, episode)] = first
+    return out
+
+
+def stored_alert(row: AlertModel, started_at: dt.datetime | None = None) -> StoredAlert:
+    """The row's event: its ``facts``, or (rows from before 0002) its columns;
+    ``started_at`` (when a resolved episode first fired) is the store's to add."""
     if row.facts:
-        return StoredAlert(row.id, AlertEvent.from_json(row.facts))
+        event = replace(AlertEvent.from_json(row.facts), started_at=started_at)
+        return StoredAlert(row.id, event)
     legacy = AlertEvent(
         rule=row.rule,
         kind=EventKind(row.kind),
@@ -55,6 +78,7 @@ def stored_alert(row: AlertModel) -> StoredAlert:
         seq=row.seq,
         note=row.headline,
         description=row.cause,
+        started_at=started_at,
     )
     return StoredAlert(row.id, legacy)
 
@@ -124,16 +148,21 @@ async def claim_due(
     ids = [row[0] for row in claimed]
     if not ids:
         return []
-    rows = await session.execute(
-        select(d, AlertModel)
-        .join(AlertModel, AlertModel.id == d.alert_id)
-        .where(d.id.in_(ids))
-        .order_by(d.alert_id, d.id)
-    )
+    rows = (
+        await session.execute(
+            select(d, AlertModel)
+            .join(AlertModel, AlertModel.id == d.alert_id)
+            .where(d.id.in_(ids))
+            .order_by(d.alert_id, d.id)
+        )
+    ).all()
+    starts = await episode_starts(session, [al for _, al in rows])
     return [
         ClaimedDelivery(
             delivery_id=dl.id,
-            alert=stored_alert(al),
+            alert=stored_alert(
+                al, starts.get((al.rule, al.episode)) if al.kind == "resolved" else None
+            ),
             target=target_of(dl.platform, dl.chat_id, dl.thread_id),
             attempts=dl.attempts,
             evaluation_id=al.evaluation_id,

@@ -135,7 +135,8 @@ async def test_telegram_and_discord_in_one_process(
         )
         assert "/100" in (answer.plain_text or "")
         callback = await run(dc, "risk")
-        assert "/100" in callback.embeds[0]["title"]
+        embed = callback.embeds[0]
+        assert "/100" in embed["title"] + embed.get("description", "")
 
         event = AlertEvent(
             rule="yen-surge", kind=EventKind.FIRING, level=Level.SEVERE,
@@ -147,8 +148,8 @@ async def test_telegram_and_discord_in_one_process(
         sent_tg = await telegram.notifier.send(Target("telegram", str(user)), message)
         sent_dc = await discord_.notifier.send(Target("discord", str(CHANNEL_ID)), message)
         assert isinstance(sent_tg, Delivered) and isinstance(sent_dc, Delivered)
-        assert "-7.9%" in (tg.messages_to(user)[-1].plain_text or "")
-        assert "-7.9%" in dc.channel_messages[-1].embeds[0]["title"]
+        assert "7.9 %" in (tg.messages_to(user)[-1].plain_text or "")
+        assert "7.9 %" in dc.channel_messages[-1].embeds[0]["title"]
     finally:
         await discord_.stop()
         await telegram.stop()
