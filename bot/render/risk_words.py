@@ -142,7 +142,7 @@ def _together_sentence(values: Mapping[str, float], score: float | None) -> str:
 
 def _shock_sentence(c: ComponentView) -> str:
     p = c.reason_params
-    series, chg, sigmas = p.get("series"), p.get("chg_1d"), p.get("sigmas")
+    series, chg, sigmas = p.get("series"), p.get("chg_1d"), p.get("z_1d")  # z: its own σ
     if c.reason_code not in ("shock", "shock_approach") or not isinstance(series, str):
         return NO_SHOCK
     if not isinstance(chg, float | int) or not isinstance(sigmas, float | int):
