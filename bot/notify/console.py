@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import TextIO
 
@@ -10,6 +11,12 @@ from bot.notify.base import Delivered, SendResult, Target
 from bot.render.plain import render_message
 
 CONSOLE_TARGET = Target("console", "stdout")
+
+
+def stamp(message: AlertMessage) -> str:
+    """``[2024-08-05 05:00 UTC] `` — when the alert was made (in a replay, simulated time)."""
+    at = min(e.created_at for e in message.events).astimezone(dt.UTC)
+    return f"[{at:%Y-%m-%d %H:%M} UTC] "
 
 
 class ConsoleNotifier:
@@ -24,7 +31,7 @@ class ConsoleNotifier:
 
     async def send(self, target: Target, message: AlertMessage) -> SendResult:
         stream = self._stream or sys.stdout
-        stream.write(render_message(message, message.tz or self._tz) + "\n\n")
+        stream.write(stamp(message) + render_message(message, message.tz or self._tz) + "\n\n")
         stream.flush()
         self.sent.append(message)
         return Delivered(message_id=str(len(self.sent)))

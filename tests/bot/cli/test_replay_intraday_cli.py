@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from bot.cli.main import app
 
 runner = CliRunner()
-WHEN = re.compile(r"market date (\d{4}-\d\d-\d\d) · (\d{4}-\d\d-\d\d \d\d:\d\d) UTC")
+WHEN = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d) UTC\] .*?rule ([a-z0-9-]+)", re.M | re.S)
 
 
 @pytest.fixture
@@ -28,9 +28,9 @@ def test_intraday_alerts_carry_the_hour_they_went_out(history_dir: Path, isolate
     assert result.exit_code == 0, result.output
     stamps = WHEN.findall(result.stdout)
     assert stamps, result.stdout
-    intraday = [(day, at) for day, at in stamps if not at.endswith(("22:00", "00:00"))]
+    intraday = [(at, rule) for at, rule in stamps if not at.endswith(("22:00", "00:00"))]
     # BTC broke its 30-day drawdown rule during 4 Aug: told that hour, not at the close
-    assert any(day == "2024-08-04" and at.startswith("2024-08-04") for day, at in intraday)
+    assert any(at.startswith("2024-08-04") and rule == "btc-drawdown" for at, rule in intraday)
 
 
 def test_intraday_without_hourly_data_in_range_is_one_clear_line(
