@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import backtest, config_cmd, history_cmd, replay_cmd, run_cmd
+from bot.cli import backtest, config_cmd, history_cmd, replay_cmd, rules_cmd, run_cmd
 
 app = typer.Typer(
     name="carrywatch",
@@ -20,6 +20,7 @@ app.command("demo")(replay_cmd.demo)
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(run_cmd.db_app, name="db")
+app.add_typer(rules_cmd.app, name="rules")
 
 
 def main() -> None:
