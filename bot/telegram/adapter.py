@@ -10,7 +10,7 @@ otherwise). ``stop()`` undoes it in reverse. No loop is owned here.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -23,6 +23,9 @@ from bot.telegram.app import TelegramApp, build_application, register_commands
 from bot.telegram.context import Clock, utc_now
 from bot.telegram.membership import membership_handler
 from bot.telegram.notifier import TelegramNotifier
+
+if TYPE_CHECKING:
+    from bot.commands.rules import RulesService
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
@@ -51,13 +54,14 @@ class TelegramAdapter:
         rate_limiter: BaseRateLimiter[Any] | None = None,
         notifier: TelegramNotifier | None = None,
         clock: Clock = utc_now,
+        rules: RulesService | None = None,
     ) -> None:
         tg = settings.telegram if isinstance(settings, Settings) else settings
         self._settings = tg
         self.webhook_url = webhook_url or tg.webhook_url
         self.secret_token = secret_token or secrets.token_urlsafe(32)
         self.application: TelegramApp = build_application(
-            tg, service, rate_limiter=rate_limiter, clock=clock
+            tg, service, rate_limiter=rate_limiter, clock=clock, rules=rules
         )
         if store is not None:
             self.application.add_handler(membership_handler(store))

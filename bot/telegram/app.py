@@ -9,7 +9,7 @@ backs off per chat.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
@@ -20,6 +20,9 @@ from bot.settings import TelegramSettings
 from bot.telegram.context import Clock, Context, Deps, utc_now
 from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
 from bot.telegram.notifier import api_base
+
+if TYPE_CHECKING:
+    from bot.commands.rules import RulesService
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     concurrent_updates: int = CONCURRENT_UPDATES,
     clock: Clock = utc_now,
+    rules: RulesService | None = None,
 ) -> TelegramApp:
     """An Application ready for ``initialize()``; nothing is contacted until then."""
     if settings.token is None:
@@ -52,7 +56,7 @@ def build_application(
         .concurrent_updates(concurrent_updates)
         .build()
     )
-    deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock)
+    deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock, rules=rules)
     app.add_handlers(handlers(deps))
     app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)
     app.add_error_handler(on_error)
