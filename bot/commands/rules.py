@@ -83,6 +83,18 @@ class RulesService:
     def limit(self) -> int:
         return self._rules.limit
 
+    def check(self, text: str, name: str | None = None, *, adding: bool = True) -> None:
+        """Raise the CommandError ``add``/``test`` would for a bad expression or name.
+
+        Cheap and synchronous, so an adapter can refuse before it acknowledges
+        (a Discord error then stays private instead of following a public defer).
+        """
+        usage = ADD_USAGE if adding else TEST_USAGE
+        expr_text, name = split_name(text, name) if adding else (text, None)
+        _parse(expr_text, usage)
+        if name is not None and not valid_name(name):
+            raise CommandError(_bad_name(name), usage)
+
     async def test(self, text: str, *, chart: bool = True) -> PreviewAnswer:
         expr = _parse(text, TEST_USAGE)
         return await self._preview(str(expr), chart)
@@ -97,10 +109,7 @@ class RulesService:
         if name is None:
             name = _free_name(expr.indicator, {r.name for r in existing})
         elif not valid_name(name):
-            raise CommandError(
-                f"bad rule name {_show(name)}: 1–{MAX_NAME} lowercase letters, digits, - or _",
-                ADD_USAGE,
-            )
+            raise CommandError(_bad_name(name), ADD_USAGE)
         try:
             row = await self._rules.add(owner, name, str(expr), created_by, self._clock())
         except RuleLimitError as exc:
@@ -135,6 +144,10 @@ class RulesService:
             return PreviewAnswer(expr, (expr, NO_HISTORY), None, None)
         lines = tuple(preview_lines(result.preview))
         return PreviewAnswer(expr, lines, result.chart, result.preview)
+
+
+def _bad_name(name: str) -> str:
+    return f"bad rule name {_show(name)}: 1–{MAX_NAME} lowercase letters, digits, - or _"
 
 
 def _show(text: str) -> str:
