@@ -31,6 +31,7 @@ from bot.rules.load import load_rules
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
+from bot.runtime.personal import rules_service
 from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
@@ -114,6 +115,7 @@ class Runtime:
             clock=self.clock,
             started_at=self.started_at,
         )
+        self.rules_service = rules_service(s, self.store, self.clock)  # /rule (issue 13)
         if self._history is None and s.history_dir is not None:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
@@ -193,7 +195,7 @@ class Runtime:
         if s.telegram.enabled:
             from bot.telegram.adapter import TelegramAdapter  # imported only when configured
 
-            tg = TelegramAdapter(s, self.service, self.store)
+            tg = TelegramAdapter(s, self.service, self.store, rules=self.rules_service)
             self.adapters.append(tg)
             if s.telegram.channel:
                 await self.store.upsert_subscription(
@@ -204,7 +206,9 @@ class Runtime:
         if s.discord.enabled:
             from bot.discord.adapter import DiscordAdapter
 
-            self.adapters.append(DiscordAdapter(s, self.service, self.store))
+            self.adapters.append(
+                DiscordAdapter(s, self.service, self.store, rules=self.rules_service)
+            )
         for adapter in self.adapters:
             await adapter.start()
             self.dispatcher.add_notifier(adapter.notifier)
