@@ -25,6 +25,7 @@ import discord.gateway
 import discord.http
 import yarl
 
+from bot.commands.digest import DigestService
 from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
@@ -55,10 +56,12 @@ class DiscordAdapter:
         send_timeout: float = 20.0,
         guild_ready_timeout: float = 2.0,
         rules: RulesService | None = None,
+        digest: DigestService | None = None,
     ) -> None:
         self._settings = settings.discord
         self._service = service
         self._rules = rules
+        self._digest = digest
         self._store = store
         self._channels = AlertChannels(service, store)
         self._ready_timeout = ready_timeout
@@ -100,7 +103,12 @@ class DiscordAdapter:
         self._client = client
         try:
             self._tree = build_tree(
-                client, self._service, self._channels, self.dev_guild, rules=self._rules
+                client,
+                self._service,
+                self._channels,
+                self.dev_guild,
+                rules=self._rules,
+                digest=self._digest,
             )
             await client.login(token.get_secret_value())
             await self._point_gateway(client)

@@ -31,7 +31,7 @@ from bot.rules.load import load_rules
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
-from bot.runtime.personal import rules_service
+from bot.runtime.personal import DIGEST_CHECK_MINUTES, digest_job, digest_service, rules_service
 from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
@@ -116,6 +116,7 @@ class Runtime:
             started_at=self.started_at,
         )
         self.rules_service = rules_service(s, self.store, self.clock)  # /rule (issue 13)
+        self.digest_service = digest_service(self.store, self.clock)  # /digest (issue 13)
         if self._history is None and s.history_dir is not None:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
@@ -136,9 +137,13 @@ class Runtime:
                 log.info("another replica leads: dispatching and answering commands only")
             if self.leadership.exclusive:
                 self.scheduler.add_job(
-                    self.campaign, "interval", seconds=LEADER_CHECK_SECONDS, id="leadership",
-                    max_instances=1, coalesce=True,
-                )  # fmt: skip
+                    self.campaign,
+                    "interval",
+                    seconds=LEADER_CHECK_SECONDS,
+                    id="leadership",
+                    max_instances=1,
+                    coalesce=True,
+                )
 
     async def _build_pipeline(self) -> None:
         """Engine warmed from history and the store; policy resumed from stored rule states.
@@ -195,7 +200,9 @@ class Runtime:
         if s.telegram.enabled:
             from bot.telegram.adapter import TelegramAdapter  # imported only when configured
 
-            tg = TelegramAdapter(s, self.service, self.store, rules=self.rules_service)
+            tg = TelegramAdapter(
+                s, self.service, self.store, rules=self.rules_service, digest=self.digest_service
+            )
             self.adapters.append(tg)
             if s.telegram.channel:
                 await self.store.upsert_subscription(
@@ -207,7 +214,13 @@ class Runtime:
             from bot.discord.adapter import DiscordAdapter
 
             self.adapters.append(
-                DiscordAdapter(s, self.service, self.store, rules=self.rules_service)
+                DiscordAdapter(
+                    s,
+                    self.service,
+                    self.store,
+                    rules=self.rules_service,
+                    digest=self.digest_service,
+                )
             )
         for adapter in self.adapters:
             await adapter.start()
@@ -236,6 +249,10 @@ class Runtime:
         self.scheduler.add_job(
             self._flush, "interval", minutes=5, id="crosscheck-flush", max_instances=1
         )
+        self.scheduler.add_job(
+            digest_job(self.store, self.clock).run_once, "interval",
+            minutes=DIGEST_CHECK_MINUTES, id="weekly-digest", max_instances=1, coalesce=True,
+        )  # fmt: skip
         self.scheduler.add_job(
             self.check_staleness, "interval", minutes=15, id="staleness", max_instances=1,
             next_run_time=first + dt.timedelta(minutes=1),

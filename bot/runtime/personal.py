@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from bot.commands.digest import DigestService
 from bot.commands.rules import RulesService
+from bot.digest.job import DigestJob
 from bot.rules.previews import PreviewHistory
 from bot.settings import Settings
 from bot.store.personal_rules import PersonalRules
@@ -24,3 +26,15 @@ def rules_service(
     return RulesService(
         PersonalRules(store, limit=limit), PreviewHistory(settings.history_dir), clock=clock
     )
+
+
+def digest_service(store: Store, clock: Callable[[], dt.datetime]) -> DigestService:
+    return DigestService(store, clock)
+
+
+def digest_job(store: Store, clock: Callable[[], dt.datetime]) -> DigestJob:
+    """Queues due digests; the leader runs it every ``DIGEST_CHECK_MINUTES``."""
+    return DigestJob(store, clock)
+
+
+DIGEST_CHECK_MINUTES = 5

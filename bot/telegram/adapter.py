@@ -25,6 +25,7 @@ from bot.telegram.membership import membership_handler
 from bot.telegram.notifier import TelegramNotifier
 
 if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
     from bot.commands.rules import RulesService
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -55,13 +56,14 @@ class TelegramAdapter:
         notifier: TelegramNotifier | None = None,
         clock: Clock = utc_now,
         rules: RulesService | None = None,
+        digest: DigestService | None = None,
     ) -> None:
         tg = settings.telegram if isinstance(settings, Settings) else settings
         self._settings = tg
         self.webhook_url = webhook_url or tg.webhook_url
         self.secret_token = secret_token or secrets.token_urlsafe(32)
         self.application: TelegramApp = build_application(
-            tg, service, rate_limiter=rate_limiter, clock=clock, rules=rules
+            tg, service, rate_limiter=rate_limiter, clock=clock, rules=rules, digest=digest
         )
         if store is not None:
             self.application.add_handler(membership_handler(store))

@@ -22,6 +22,7 @@ from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
 from bot.telegram.notifier import api_base
 
 if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
     from bot.commands.rules import RulesService
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def build_application(
     concurrent_updates: int = CONCURRENT_UPDATES,
     clock: Clock = utc_now,
     rules: RulesService | None = None,
+    digest: DigestService | None = None,
 ) -> TelegramApp:
     """An Application ready for ``initialize()``; nothing is contacted until then."""
     if settings.token is None:
@@ -56,7 +58,9 @@ def build_application(
         .concurrent_updates(concurrent_updates)
         .build()
     )
-    deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock, rules=rules)
+    deps = Deps(
+        service=service, admins=frozenset(settings.admins), clock=clock, rules=rules, digest=digest
+    )
     app.add_handlers(handlers(deps))
     app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)
     app.add_error_handler(on_error)

@@ -23,6 +23,7 @@ from bot.render.telegram_text import Doc
 from bot.store.records import SubscriptionKind
 
 if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
     from bot.commands.rules import RulesService
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -41,6 +42,7 @@ class Deps:
     admins: frozenset[int] = field(default_factory=frozenset)
     clock: Clock = utc_now
     rules: RulesService | None = None  # /rule (issue 13); None: the command is not offered
+    digest: DigestService | None = None  # /digest (issue 13)
 
 
 def topic_id(message: Message | None) -> int | None:

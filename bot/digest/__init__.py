@@ -1,0 +1,1 @@
+"""The weekly digest (issue 13): when it is due, what it says, and sending it."""
