@@ -59,8 +59,8 @@ def personal_rule(expr: RuleExpr, name: str, level: Level = Level.HIGH) -> Rule:
         level=level,
         for_=expr.for_,
         cooldown=DEFAULT_COOLDOWN,
-        family=f"personal:{name}",
-        description=str(expr),
+        family="",  # no family: one owner's rule never inhibits another's
+        description=f"Your rule: {expr}",
     )
 
 

@@ -9,7 +9,7 @@ server) and the text as typed; every mistake comes back as a one-line
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.commands.answers import CommandError
@@ -78,6 +78,15 @@ class RulesService:
         self._rules = rules
         self._previews = previews
         self._clock = clock
+        self._listeners: list[Callable[[], Awaitable[None]]] = []
+
+    def on_change(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Call ``callback`` after every add or remove (the live policy reloads)."""
+        self._listeners.append(callback)
+
+    async def _changed(self) -> None:
+        for callback in self._listeners:
+            await callback()
 
     @property
     def limit(self) -> int:
@@ -120,6 +129,7 @@ class RulesService:
             raise CommandError(
                 f"there is already a rule called {name!r} here — pick another name", ADD_USAGE
             ) from None
+        await self._changed()
         return RuleAdded(row, len(existing) + 1, self.limit, await self._preview(str(expr), True))
 
     async def owned(self, owner: Target) -> RuleList:
@@ -133,6 +143,7 @@ class RulesService:
         if name not in current or not await self._rules.remove(owner, name):
             have = ", ".join(sorted(current)[:10]) or "none yet"
             raise CommandError(f"no rule called {_show(name)} here (rules: {have})", REMOVE_USAGE)
+        await self._changed()
         return current[name]
 
     async def names(self, owner: Target) -> tuple[str, ...]:

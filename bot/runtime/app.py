@@ -18,7 +18,6 @@ from typing import Protocol, TextIO
 import pandas as pd
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.alerts.policy import AlertPolicy
 from bot.commands.feeds import WATCHED, poll_key, poll_record
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -28,6 +27,7 @@ from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
+from bot.rules.personal_policy import PersonalAwarePolicy
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
@@ -36,6 +36,7 @@ from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
+from bot.store.personal_rules import PersonalRules
 from bot.store.store import Store
 from signals.durations import parse_duration
 from signals.incremental import IncrementalEngine
@@ -116,6 +117,8 @@ class Runtime:
             started_at=self.started_at,
         )
         self.rules_service = rules_service(s, self.store, self.clock)  # /rule (issue 13)
+        self.personal_rules = PersonalRules(self.store)
+        self.rules_service.on_change(self.reload_personal_rules)
         self.digest_service = digest_service(self.store, self.clock)  # /digest (issue 13)
         if self._history is None and s.history_dir is not None:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
@@ -152,7 +155,12 @@ class Runtime:
         where the previous leader stopped.
         """
         repeat = parse_duration(self.settings.alerts.repeat_interval) or None
-        self.policy = AlertPolicy(self.rules, await self.store.get_rule_states(), repeat)
+        self.policy = PersonalAwarePolicy(
+            self.rules,
+            await self.store.get_rule_states(),
+            repeat,
+            personal=await self.personal_rules.everything(),
+        )
         self.pipeline = Pipeline(
             self.store,
             IncrementalEngine(),
@@ -160,9 +168,15 @@ class Runtime:
             self.gate,
             self.clock,
             on_alerts=self.dispatcher.wake,
+            router=self.policy.route,
         )
         warmed = await self.pipeline.warm_up(self._history, self.clock())
         log.info("engine warmed with %d observations", warmed)
+
+    async def reload_personal_rules(self) -> None:
+        """Re-read every chat's personal rules into the live policy (after /rule add|remove,
+        and every minute for rules added on another replica)."""
+        self.policy.reload(await self.personal_rules.everything())
 
     @property
     def leading(self) -> bool:
@@ -249,6 +263,10 @@ class Runtime:
         self.scheduler.add_job(
             self._flush, "interval", minutes=5, id="crosscheck-flush", max_instances=1
         )
+        self.scheduler.add_job(
+            self.reload_personal_rules, "interval", minutes=1, id="personal-rules",
+            max_instances=1, coalesce=True,
+        )  # fmt: skip
         self.scheduler.add_job(
             digest_job(self.store, self.clock).run_once, "interval",
             minutes=DIGEST_CHECK_MINUTES, id="weekly-digest", max_instances=1, coalesce=True,
