@@ -88,6 +88,10 @@ class RulesService:
         for callback in self._listeners:
             await callback()
 
+    async def warm(self) -> None:
+        """Load and score the preview history now, so the first /rule test is quick."""
+        await self._previews.history()
+
     @property
     def limit(self) -> int:
         return self._rules.limit

@@ -123,6 +123,7 @@ class Runtime:
         if self._history is None and s.history_dir is not None:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
+        self._tasks.append(asyncio.create_task(self.rules_service.warm()))  # preview history
         await self._start_notifiers()
         self._tasks.append(
             asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
