@@ -9,6 +9,7 @@ server) and the text as typed; every mistake comes back as a one-line
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from bot.store.personal_rules import (
 from signals.preview import Preview
 from signals.rule_expr import MAX_EXPR, RuleExpr, RuleExprError, parse_expression
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 ADD_USAGE = "/rule add <expr> [name] — e.g. /rule add jgb.40y >= 3.8 jgb40"
 TEST_USAGE = "/rule test <expr> — e.g. /rule test btc.drawdown_30d <= -20 for 2d"
@@ -89,8 +91,15 @@ class RulesService:
             await callback()
 
     async def warm(self) -> None:
-        """Load and score the preview history now, so the first /rule test is quick."""
-        await self._previews.history()
+        """Load and score the preview history now, so the first /rule test is quick.
+
+        A broken history directory is logged, not raised: the bot runs without
+        previews and ``/rule test`` says why when asked.
+        """
+        try:
+            await self._previews.history()
+        except (OSError, ValueError) as exc:  # HistoryDirError, HistoryFormatError
+            log.warning("rule previews off: %s", exc)
 
     @property
     def limit(self) -> int:
@@ -154,7 +163,11 @@ class RulesService:
         return tuple(r.name for r in await self._rules.owned(owner))
 
     async def _preview(self, expr: str, chart: bool) -> PreviewAnswer:
-        result = await self._previews.run(expr, chart=chart)
+        try:
+            result = await self._previews.run(expr, chart=chart)
+        except (OSError, ValueError) as exc:  # the history directory is broken
+            log.warning("rule preview failed: %s", exc)
+            result = None
         if result is None:
             return PreviewAnswer(expr, (expr, NO_HISTORY), None, None)
         lines = tuple(preview_lines(result.preview))
