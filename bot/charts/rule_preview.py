@@ -32,8 +32,7 @@ def render_rule_chart(data: RuleChartData) -> bytes:
     fig = Figure(figsize=(8, 3))
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    days = data.dates.astype("datetime64[D]").astype("O")
-    ax.plot(days, data.values, lw=0.8, color="#37474f")
+    ax.plot(data.dates.astype("datetime64[D]"), data.values, lw=0.8, color="#37474f")
     ax.axhline(rule.threshold, color="#b71c1c", lw=1.0, label=f"threshold {rule.threshold:g}")
     if rule.clear != rule.threshold:
         ax.axhline(rule.clear, color="#b71c1c", lw=0.7, ls="--", label=f"clears {rule.clear:g}")
@@ -53,7 +52,7 @@ def render_rule_chart(data: RuleChartData) -> bytes:
     locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.1)  # tight_layout costs ~0.1 s
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
