@@ -70,7 +70,7 @@ class PreviewHistory:
         history = await self.history()
         if history is None:
             return None
-        result = preview_expr(history, expr)
+        result = await asyncio.to_thread(preview_expr, history, expr)  # keep the loop free
         png = (
             await asyncio.to_thread(render_rule_chart, chart_data(history, result))
             if chart
