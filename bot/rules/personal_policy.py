@@ -1,9 +1,10 @@
 """Personal rules in the live alert path: the same engine, stages and outbox.
 
-:class:`PersonalAwarePolicy` *is* the shared :class:`AlertPolicy` and holds a
-second ``AlertPolicy`` over every chat's personal rules, so both go through
-the same RuleBook (``for``, hysteresis, cooldown) and the same stages; one
-``evaluate`` returns both sets of events and rule states, stored by the
+:class:`PersonalAwarePolicy` *is* the shared :class:`AlertPolicy`, its
+RuleBook holding the shared rules and every chat's personal rules, so both
+go through the same ``for``, hysteresis and cooldown and the same stages
+(a personal rule has no family: it never inhibits or escalates another);
+one ``evaluate`` returns both sets of events and rule states, stored by the
 pipeline in one transaction. :meth:`route` then sends a personal alert to its
 owner only — that chat or topic, a DM, or a Discord server's alert channel —
 with that chat's quiet hours and mute (a rule someone asked for is not cut by
@@ -21,7 +22,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 
-from bot.alerts.policy import AlertPolicy, PolicyResult
+from bot.alerts.policy import AlertPolicy
 from bot.dispatch.routing import decide
 from bot.notify.base import Target
 from bot.store.personal_rules import PersonalRuleRow
@@ -29,8 +30,7 @@ from bot.store.records import NewAlert, PlannedDelivery, RuleStateRow, Subscript
 from signals.levels import Level
 from signals.preview import personal_rule
 from signals.rule_expr import RuleExprError, parse_expression
-from signals.rules import Rule
-from signals.snapshot import Snapshot
+from signals.rules import Rule, RuleBook
 
 log = logging.getLogger(__name__)
 PREFIX = "my-"
@@ -76,7 +76,7 @@ def _route_to_owner(
 
 
 class PersonalAwarePolicy(AlertPolicy):
-    """The shared policy plus every chat's personal rules, evaluated together."""
+    """The shared policy whose RuleBook also holds every chat's personal rules."""
 
     def __init__(
         self,
@@ -85,12 +85,9 @@ class PersonalAwarePolicy(AlertPolicy):
         repeat_interval: dt.timedelta | None = None,
         personal: Iterable[PersonalRuleRow] = (),
     ) -> None:
-        super().__init__(rules, stored, repeat_interval)
-        self._repeat = repeat_interval
-        self._rows: dict[str, RuleStateRow] = dict(stored or {})
-        self._owners: dict[str, Target] = {}
-        self._personal = AlertPolicy(())
-        self.reload(personal)
+        self._shared = tuple(rules)
+        mine, self._owners = personal_rules(personal)
+        super().__init__((*self._shared, *mine), stored, repeat_interval)
 
     @property
     def personal_names(self) -> frozenset[str]:
@@ -98,19 +95,9 @@ class PersonalAwarePolicy(AlertPolicy):
 
     def reload(self, rows: Iterable[PersonalRuleRow]) -> None:
         """Swap in the current personal rules; kept rules keep their state."""
-        rules, owners = personal_rules(rows)
-        self._personal = AlertPolicy(rules, self._rows, self._repeat)
+        mine, owners = personal_rules(rows)
+        self.book = RuleBook((*self._shared, *mine), self.book.states)
         self._owners = owners
-
-    def evaluate(self, snapshot: Snapshot, now: dt.datetime) -> PolicyResult:
-        shared = super().evaluate(snapshot, now)
-        mine = self._personal.evaluate(snapshot, now)
-        self._rows.update({r.rule: r for r in mine.rule_states})
-        return PolicyResult(
-            shared.events + mine.events,
-            shared.rule_states + mine.rule_states,
-            shared.suppressed + mine.suppressed,
-        )
 
     def route(
         self, alert: NewAlert, subs: Sequence[Subscription], now: dt.datetime
