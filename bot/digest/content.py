@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.alerts.events import AlertEvent, EventKind
-from bot.render.units import format_value, indicator_label
+from bot.render.common import value_text as format_value
+from bot.render.rule_words import indicator_label
 from signals.levels import level_for
 
 SUPERLONG = ("jgb.20y", "jgb.30y", "jgb.40y")

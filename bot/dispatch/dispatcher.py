@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.alerts.events import AlertMessage
 from bot.dispatch.limits import Limiter
+from bot.dispatch.routing import held_window
 from bot.metrics import DELIVERIES, DELIVERY_LATENCY
 from bot.notify.base import Delivered, Notifier, RetryAfter, SendResult, Target
 from bot.store.records import ClaimedDelivery
@@ -158,11 +159,19 @@ class Dispatcher:
                 await asyncio.sleep(remaining)
             now = self._clock()
             oldest = min(r.alert.created_at for r in rows)
-            delayed = now - oldest if now - oldest > self._cfg.max_age else None
+            held = held_window(sub, (r.alert for r in rows))
+            due = held[2] if held else oldest  # held alerts are late only past quiet hours
+            delayed = now - due if now - due > self._cfg.max_age else None
             events = tuple(
                 sorted((r.alert for r in rows), key=lambda e: (e.level, e.id), reverse=True)
             )
-            message = AlertMessage(events, delayed_by=delayed, tz=sub.tz if sub else None)
+            message = AlertMessage(
+                events,
+                delayed_by=delayed,
+                tz=sub.tz if sub else None,
+                held_for_quiet_hours=(held[0], held[1]) if held else None,
+                ping_role=sub.ping_role if sub else None,
+            )
             try:
                 result: SendResult = await notifier.send(target, message)
             except Exception as exc:  # a notifier bug must not lose the alert

@@ -1,12 +1,13 @@
 """The words of a rule preview: a few plain lines every surface shows the same way.
 
 The CLI prints them, Telegram sets them as a message (or photo caption) and
-Discord as an embed description; numbers are formatted by :mod:`bot.render.units`.
+Discord as an embed description; numbers are formatted by :mod:`bot.render.common`.
 """
 
 from __future__ import annotations
 
-from bot.render.units import format_value, indicator_label, op_symbol
+from bot.render.common import value_text as format_value
+from bot.render.rule_words import indicator_label, op_symbol
 from signals.preview import Fire, Preview
 from signals.rule_expr import format_number
 

@@ -18,7 +18,7 @@ from typing import Protocol, TextIO
 import pandas as pd
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.commands.feeds import WATCHED, poll_key, poll_record
+from bot.commands.feeds import WATCHED, record_poll
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
@@ -325,7 +325,7 @@ class Runtime:
         with POLL_LATENCY.labels(job.job_id).time():
             result = await source.fetch(self.http, now)
         POLLS.labels(job.job_id, "ok" if result.ok else "error").inc()
-        await self.store.meta_set(poll_key(job.job_id), poll_record(now, result.error))
+        await record_poll(self.store, job.job_id, now, result.error)
         await self.pipeline.ingest(result)
 
     async def _flush(self) -> None:

@@ -20,8 +20,8 @@ from telegram.request import HTTPXRequest
 from bot.alerts.events import AlertMessage
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Delivered, SendResult, Target
-from bot.render.telegram import alert_doc
-from bot.render.telegram_text import Doc
+from bot.render.telegram.alerts import alert_doc, silent
+from bot.render.telegram.text import Doc
 from bot.settings import TelegramSettings
 from bot.telegram.errors import classify, is_parse_error
 
@@ -89,26 +89,31 @@ class TelegramNotifier(Lifecycle):
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
         """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
-        return await self.send_doc(target, alert_doc(message, tz or message.tz))
+        doc = alert_doc(message, tz or message.tz)
+        return await self.send_doc(target, doc, silent=silent(message))
 
-    async def send_doc(self, target: Target, doc: Doc) -> SendResult:
-        """Send a rendered document as HTML; on a parse error, once more as plain text."""
+    async def send_doc(self, target: Target, doc: Doc, *, silent: bool = False) -> SendResult:
+        """Send a rendered document as HTML; on a parse error, once more as plain text.
+        ``silent`` sends without a notification sound (low and elevated alerts)."""
         try:
             try:
-                sent = await self._send(target, doc.html, ParseMode.HTML)
+                sent = await self._send(target, doc.html, ParseMode.HTML, silent)
             except TelegramError as exc:
                 if not is_parse_error(exc):
                     raise
-                sent = await self._send(target, doc.plain, None)
+                sent = await self._send(target, doc.plain, None, silent)
         except TelegramError as exc:
             return classify(exc)
         return Delivered(str(sent))
 
-    async def _send(self, target: Target, text: str, parse_mode: str | None) -> int:
+    async def _send(
+        self, target: Target, text: str, parse_mode: str | None, silent: bool = False
+    ) -> int:
         message = await self._bot.send_message(
             chat_id=chat_ref(target.chat_id),
             text=text,
             parse_mode=parse_mode,
+            disable_notification=silent,
             message_thread_id=int(target.thread_id) if target.thread_id else None,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )

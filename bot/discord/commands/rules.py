@@ -18,7 +18,7 @@ from bot.commands.rules import MAX_NAME, PreviewAnswer, RulesService, server_own
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
 from bot.notify.base import Target
-from bot.render.discord import md
+from bot.render.discord.answers import md
 from bot.render.rule_answers import added_lines, list_lines, removed_line
 from signals.rule_expr import MAX_EXPR
 from signals.rule_names import catalog

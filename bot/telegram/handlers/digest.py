@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.commands.digest import DigestService
-from bot.render.telegram_text import Doc
+from bot.render.telegram.text import Doc
 from bot.telegram.access import chat_admin_only
 from bot.telegram.context import Context, Deps, answering, reply, rest_of, target_of
 

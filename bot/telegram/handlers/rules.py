@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.commands.answers import CommandError
 from bot.commands.rules import PreviewAnswer, RulesService
 from bot.render.rule_answers import added_lines, list_lines, removed_line
-from bot.render.telegram_text import CAPTION_LIMIT, Doc, b, line
+from bot.render.telegram.text import CAPTION_LIMIT, Doc, b, line
 from bot.telegram.access import chat_admin_only
 from bot.telegram.context import Context, Deps, answering, reply, rest_of, target_of
 

@@ -36,8 +36,9 @@ def test_replay_prints_the_alerts_of_the_window(history_dir: Path, isolated_db: 
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "[severe] USD/JPY 5-day change -5.6% ≤ -5.0%" in out  # 5 Aug 2024, from the real data
-    assert "market date 2024-08-05" in out
+    # 5 Aug 2024, from the real data, in the console's words
+    assert "Severe alert: The yen jumped 5.6 % against the dollar in five days" in out
+    assert "Mon 5 Aug" in out
     days = int(re.search(r"replayed (\d+) market days", out).group(1))  # type: ignore[union-attr]
     assert days == 9  # every calendar day: BTC trades at weekends
     assert isolated_db.exists()
