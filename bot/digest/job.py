@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from bot.alerts.events import EventKind
+from bot.digest import DIGEST_RULE
 from bot.digest.content import MARKETS, SUPERLONG, build_digest, digest_text
 from bot.digest.schedule import due_on
 from bot.notify.base import Target
@@ -22,7 +23,7 @@ from bot.store.store import Store
 from signals.levels import Level
 
 log = logging.getLogger(__name__)
-RULE = "weekly-digest"
+RULE = DIGEST_RULE
 CAUSE = "Weekly digest"
 
 

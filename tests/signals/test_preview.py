@@ -48,10 +48,10 @@ def test_fast_walk_equals_the_rulebook_walk(history: ScoredHistory, text: str) -
 
 
 def test_aug_2024_yen_day_fires(history: ScoredHistory) -> None:
-    """5 Aug 2024 (BoJ hike unwind) is a firing of 'USD/JPY down 2% in a day'."""
+    """2 Aug 2024 (the unwind's first big yen day) is a firing of 'USD/JPY down 2% in a day'."""
     result = preview(history, parse_expression("usdjpy.chg_1d_pct <= -2"))
     dates = {f.date for f in result.fires}
-    assert dt.date(2024, 8, 5) in dates
+    assert dt.date(2024, 8, 2) in dates
     assert all(f.value <= -2 for f in result.fires)
     assert result.to_json()["expr"] == "usdjpy.chg_1d_pct <= -2"
 

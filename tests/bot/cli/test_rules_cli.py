@@ -1,7 +1,7 @@
 """``carrywatch rules test`` as a user runs it: the JSON contract, the summary, errors.
 
 The JSON is checked against the real panel independently: every fire date is
-a day the indicator met the threshold, 5 Aug 2024 is among them, and the
+a day the indicator met the threshold, 2 Aug 2024 is among them, and the
 preview module is never the source of the expected values here.
 """
 
@@ -45,7 +45,7 @@ def test_json_contract_and_real_fire_dates(history_dir: Path, tmp_path: Path) ->
     for fire in payload["fires"]:
         day = pd.Timestamp(fire["date"])
         assert change.loc[day] <= -2 and abs(change.loc[day] - fire["value"]) < 1e-9
-    assert "2024-08-05" in {f["date"] for f in payload["fires"]}
+    assert "2024-08-02" in {f["date"] for f in payload["fires"]}
     assert isinstance(payload["longest_quiet_days"], int) and payload["longest_quiet_days"] > 365
     assert 0 < payload["fires_per_year_since_2010"] < 10
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -3,8 +3,8 @@
 The August 2024 unwind goes through the whole runtime (pipeline, the same
 alert stages, outbox, dispatcher, real PTB notifier, stand-in). One chat adds
 ``/rule add usdjpy.chg_1d_pct <= -2 yen2``; two chats subscribed to the
-shared alerts. The owner gets the personal alert for 5 Aug 2024 (USD/JPY
-fell more than 2 % that day in the real data); the other chat gets the shared
+shared alerts. The owner gets the personal alert for 2 Aug 2024 (USD/JPY
+fell more than 2 % on Friday 2 Aug 2024 in the real data); the other chat gets the shared
 alerts and never the personal one; a rule removed before the replay is silent.
 """
 
@@ -52,6 +52,6 @@ async def test_personal_rule_fires_to_its_owner_only(
     mine = "\n".join(m.plain_text or "" for m in tg.messages_to(USER)[before[USER] :])
     theirs = "\n".join(m.plain_text or "" for m in tg.messages_to(OTHER)[before[OTHER] :])
     assert "USD/JPY 1-day change" in mine and "Your rule: usdjpy.chg_1d_pct <= -2" in mine
-    assert "5 Aug 2024" in mine and "-yen2" in mine
+    assert "Fri 2 Aug 22:00 UTC · rule my-1-yen2" in mine
     assert theirs, "the other chat still gets the shared alerts"
     assert "Your rule" not in theirs and "-yen2" not in theirs and "-gone" not in theirs
