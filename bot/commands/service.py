@@ -32,6 +32,7 @@ from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
 from bot.store.records import NewAlert, Subscription, SubscriptionKind
 from bot.store.store import Store
+from bot.throttle.charts import ChartBusy, ChartRenderer
 from signals.durations import format_duration, parse_duration
 from signals.levels import Level
 
@@ -90,6 +91,7 @@ class CommandService:
         self._clock = clock
         self._started = started_at or clock()
         self._risk_lock = asyncio.Lock()
+        self._charts: ChartRenderer[ChartData] = ChartRenderer(render_score_chart)
         self._risk_cache: tuple[float, Mapping[str, Any], dt.datetime, tuple[str, ...]] | None = (
             None
         )
@@ -121,12 +123,14 @@ class CommandService:
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
         """The score over the last ``days`` market days (``all``: the whole history),
         with this period's alerts as markers. Title and caption describe the data
-        actually drawn; nothing to draw is a CommandError, not an empty chart."""
+        actually drawn; nothing to draw is a CommandError, not an empty chart.
+        Rendered on one worker thread with a short queue; identical charts cached briefly."""
         usage = "/chart [days|all] — e.g. /chart 180 (1 to 3650), /chart all"
         latest = await self._store.latest_snapshot()
         if latest is None:
             raise CommandError("No score yet, so nothing to chart.")
         end = latest.as_of
+        n: int | None
         if days is not None and str(days).strip().lower() in ("all", "max"):
             n, start = None, dt.date(1900, 1, 1)
         else:
@@ -157,7 +161,16 @@ class CommandService:
             raise CommandError(
                 f"No scores between {start.isoformat()} and {end.isoformat()} to chart."
             ) from None
-        png = await asyncio.to_thread(render_score_chart, data)
+
+        async def build() -> ChartData:
+            return data
+
+        try:
+            png = await self._charts.render((n, end, latest.computed_at, markers), build)
+        except ChartBusy:
+            raise CommandError(
+                "Busy drawing other charts right now; try again shortly.", usage
+            ) from None
         return ChartAnswer(
             png,
             first=shown.first,

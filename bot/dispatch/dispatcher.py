@@ -65,12 +65,32 @@ class Dispatcher:
         self._cfg = config or DispatchConfig()
         self._limiter = limiter or Limiter(clock=lambda: self._clock().timestamp())
         self._clock = clock
+        for platform, notifier in notifiers.items():
+            self._delegate(platform, notifier)
         self._worker = worker_id or f"dispatch-{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
+        self._busy = 0  # deliveries of this dispatcher being sent right now
         self._sem = asyncio.Semaphore(self._cfg.concurrency)
 
     def add_notifier(self, notifier: Notifier) -> None:
+        """Register ``notifier``; one that carries a shared ``pacer`` paces its own sends."""
         self._notifiers[notifier.platform] = notifier
+        self._delegate(notifier.platform, notifier)
+
+    def _delegate(self, platform: str, notifier: Notifier) -> None:
+        pacer = getattr(notifier, "pacer", None)
+        if pacer is not None:
+            self._limiter.delegate(platform, pacer)
+
+    @property
+    def busy(self) -> int:
+        """Chats this dispatcher is sending to right now (its leased rows are live)."""
+        return self._busy
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        """Platforms this dispatcher can send to (a notifier is registered)."""
+        return frozenset(self._notifiers)
 
     def wake(self) -> None:
         """New alerts are in the outbox: look now instead of at the next poll."""
@@ -141,6 +161,13 @@ class Dispatcher:
         return len(claimed)
 
     async def _deliver(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:
+        self._busy += 1
+        try:
+            await self._deliver_rows(target, rows)
+        finally:
+            self._busy -= 1
+
+    async def _deliver_rows(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:
         ids = [r.delivery_id for r in rows]
         notifier = self._notifiers.get(target.platform)
         if notifier is None:

@@ -28,6 +28,7 @@ from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
 from bot.rules.personal_policy import PersonalAwarePolicy
+from bot.runtime.adapters import AdapterStarter
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
@@ -78,8 +79,11 @@ class Runtime:
         console_stream: TextIO | None = None,
         poll: bool = True,
         history: pd.DataFrame | None = None,
+        dispatch_loop: bool = True,
     ) -> None:
+        """``dispatch_loop=False`` (replays): the caller drives ``dispatcher.run_once``."""
         self.settings = settings
+        self.dispatch_loop = dispatch_loop
         self.clock = clock
         self.poll_enabled = poll
         self._history = history
@@ -87,6 +91,7 @@ class Runtime:
         self.http = HttpFetcher()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.adapters: list[Adapter] = []
+        self.starters: list[AdapterStarter] = []
         self.console: ConsoleNotifier | None = None
         self._console_stream = console_stream
         self._stop = asyncio.Event()
@@ -125,9 +130,10 @@ class Runtime:
         await self._build_pipeline()
         self._tasks.append(asyncio.create_task(self.rules_service.warm()))  # preview history
         await self._start_notifiers()
-        self._tasks.append(
-            asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
-        )
+        if self.dispatch_loop:
+            self._tasks.append(
+                asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
+            )
         if s.http.port:
             self.health = HealthServer(self.store, self.clock, s.http.host, s.http.port)
             await self.health.start()
@@ -237,9 +243,11 @@ class Runtime:
                     digest=self.digest_service,
                 )
             )
-        for adapter in self.adapters:
-            await adapter.start()
-            self.dispatcher.add_notifier(adapter.notifier)
+        for adapter in self.adapters:  # a platform down at boot: wait for it, serve the rest
+            starter = AdapterStarter(adapter, adapter.notifier.platform)
+            self.starters.append(starter)
+            self.dispatcher.add_notifier(starter.notifier)
+            await starter.start()
         console_on = s.alerts.console if s.alerts.console is not None else not self.adapters
         if console_on:
             self.console = ConsoleNotifier(self._console_stream, tz=s.alerts.tz)
@@ -292,8 +300,8 @@ class Runtime:
         for task in self._tasks:
             await task
         self._tasks.clear()
-        for adapter in reversed(self.adapters):
-            await adapter.stop()
+        for starter in reversed(self.starters):
+            await starter.stop()
         if self.health is not None:
             await self.health.stop()
         await self.http.stop()

@@ -1,11 +1,14 @@
 """``TelegramNotifier``: one alert message to one chat, with its failure classified.
 
-It owns a plain ``telegram.Bot`` (no ``AIORateLimiter``): the dispatcher
-schedules per chat and backs off only the chat that got a 429, where PTB's
-limiter would pause every send in the process (see bench/bench_telegram.py).
-Each call makes exactly one HTTP attempt, plus one plain-text resend when
-Telegram cannot parse the HTML, so the dispatcher's record of what was sent
-stays true.
+Given a shared :class:`~bot.dispatch.pacing.SendPacer` (what the adapter
+does), its bot sends through a :class:`~bot.telegram.pacing.PacedRateLimiter`:
+alerts and command replies spend one budget, paced on the moment each request
+leaves; a short 429 is waited out inline (it means "not sent", so no
+duplicate), a long one comes back to the dispatcher, which requeues only that
+chat. Without a pacer it owns a plain ``telegram.Bot`` and
+the dispatcher's own limiter paces. Each call makes exactly one HTTP attempt,
+plus one plain-text resend when Telegram cannot parse the HTML, so the
+dispatcher's record of what was sent stays true.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ from typing import Self
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.alerts.events import AlertMessage
+from bot.dispatch.pacing import SendPacer
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Delivered, SendResult, Target
 from bot.render.telegram.alerts import alert_doc, silent
 from bot.render.telegram.text import Doc
 from bot.settings import TelegramSettings
 from bot.telegram.errors import classify, is_parse_error
+from bot.telegram.pacing import ALERT_INLINE_WAIT, ALERT_RETRIES, PacedRateLimiter
 
 PLATFORM = "telegram"
 
@@ -50,12 +56,20 @@ class TelegramNotifier(Lifecycle):
     ``stop()`` at shutdown, or use ``async with``.
     """
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pacer: SendPacer | None = None) -> None:
         self._bot = bot
+        #: the shared pacing the dispatcher defers to (None: the dispatcher paces)
+        self.pacer = pacer
 
     @classmethod
     def from_settings(
-        cls, settings: TelegramSettings, *, pool_size: int = 64, timeout: float = 10.0
+        cls,
+        settings: TelegramSettings,
+        *,
+        pool_size: int = 64,
+        timeout: float = 10.0,
+        pacer: SendPacer | None = None,
+        retry_scale: float = 1.0,
     ) -> Self:
         if settings.token is None:
             raise ValueError("telegram.token is not set")
@@ -67,13 +81,24 @@ class TelegramNotifier(Lifecycle):
             connect_timeout=timeout,
             pool_timeout=timeout,
         )
-        bot = Bot(
-            settings.token.get_secret_value(),
+        token = settings.token.get_secret_value()
+        if pacer is None:
+            bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
+            return cls(bot)
+        limiter = PacedRateLimiter(
+            pacer,
+            max_retries=ALERT_RETRIES,
+            retry_scale=retry_scale,
+            max_inline_wait=ALERT_INLINE_WAIT * retry_scale,
+        )
+        paced: ExtBot[int] = ExtBot(
+            token,
             base_url=base_url,
             base_file_url=base_file_url,
             request=request,
+            rate_limiter=limiter,
         )
-        return cls(bot)
+        return cls(paced, pacer)
 
     @property
     def platform(self) -> str:

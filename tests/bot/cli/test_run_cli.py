@@ -172,6 +172,8 @@ def test_risk_json_answers_from_the_replayed_snapshot(history_dir: Path, tmp_pat
         "2024-08-01",
         "--end",
         "2024-08-09",
+        "--database",
+        str(db),
         env=env,
         cwd=tmp_path,
     )

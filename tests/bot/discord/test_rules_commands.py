@@ -136,7 +136,7 @@ async def test_autocomplete_offers_series_then_operators(discord_standin: Discor
     ("expr", "error"),
     [
         ("jgb.40 >= 3.8", "⚠️ unknown series 'jgb.40' — did you mean jgb.40y?"),
-        ("(" * 5000, "⚠️ expression too long (5,000 characters; at most 200)"),
+        ("(" * 240, "⚠️ expression too long (240 characters; at most 200)"),
     ],
 )
 async def test_bad_and_hostile_expressions(
@@ -146,6 +146,16 @@ async def test_bad_and_hostile_expressions(
     first, *rest = message.content.splitlines()
     assert first.startswith(error) and message.ephemeral
     assert len(rest) == 1 and rest[0].startswith("Usage: `/rule add")
+    assert await PersonalRules(store).owned(SERVER) == []
+
+
+@pytest.mark.usefixtures("rules_adapter")
+async def test_a_5000_character_argument_gets_one_line(
+    discord_standin: DiscordStandin, store: Store
+) -> None:
+    message = await run(discord_standin, "rule", sub("add", option("expr", "(" * 5000)))
+    assert message.ephemeral
+    assert message.content == "That is too long for /rule add: at most 250 characters after it."
     assert await PersonalRules(store).owned(SERVER) == []
 
 

@@ -91,8 +91,8 @@ async def test_add_list_test_remove(telegram_standin: TelegramStandin, store: St
             "⚠ expected >=, >, <= or < at column 7, got '=>' — did you mean >=?",
         ),
         ("/rule add score >= 60 Bad!Name", "⚠ unexpected 'bad' at column 13"),
-        ("/rule test " + "jgb." * 1250, "⚠ expression too long (5,000 characters; at most 200)"),
-        ("/rule test " + "(" * 5000, "⚠ expression too long (5,000 characters; at most 200)"),
+        ("/rule test " + "jgb." * 55, "⚠ expression too long (220 characters; at most 200)"),
+        ("/rule test " + "(" * 230, "⚠ expression too long (230 characters; at most 200)"),
         ("/rule frobnicate", "⚠ unknown /rule action 'frobnicate'"),
     ],
 )
@@ -104,6 +104,16 @@ async def test_bad_and_hostile_expressions(
     first, *rest = (sent.plain_text or "").splitlines()
     assert first.startswith(error)
     assert len(rest) == 1 and rest[0].startswith("Usage: /rule")
+    assert await PersonalRules(store).owned(Target("telegram", str(USER))) == []
+
+
+@pytest.mark.parametrize("argument", ["jgb." * 1250, "(" * 5000, "\u202e" * 5000])
+async def test_a_5000_character_argument_gets_one_line(
+    telegram_standin: TelegramStandin, store: Store, argument: str
+) -> None:
+    """The command guard answers a 5,000-character argument with one line; nothing stored."""
+    sent = await ask(telegram_standin, USER, "/rule add " + argument, user_id=USER)
+    assert sent.plain_text == "That is too long for /rule: at most 250 characters after it."
     assert await PersonalRules(store).owned(Target("telegram", str(USER))) == []
 
 
