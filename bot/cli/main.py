@@ -56,6 +56,7 @@ COMMANDS: dict[str, LazyCommand] = {
 def load_command(name: str, spec: LazyCommand) -> Any:
     """Import the command's module and build its click command, named ``name``."""
     module_name, attribute = spec.target.split(":")
+    command: Any
     target: Any = getattr(importlib.import_module(module_name), attribute)
     if isinstance(target, typer.Typer):
         command = typer.main.get_group(target)  # a group even when it has one command
