@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,40 +9,37 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from bot.charts.score import ChartData, render_score_chart
 from bot.cli.common import fail, parse_day, resolve_history_dir
+from bot.cli.json_out import write_json
 from bot.history.loader import HistoryDirError, load_history_panel
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
+from signals.explain_columns import day_columns
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
 
-def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
-    """One day as the CLI contract has it; raw values live in the reason to keep 50 years small."""
-    snap = result.history.snapshot(i)
-    return {
-        "date": snap.as_of.isoformat(),
-        "score": snap.score,
-        "level": snap.level.label,
-        "components": {
-            c.name: {
-                "score": c.score,
-                "weight": c.weight,
-                "stale": c.stale,
-                "reason": c.reason,
-            }
-            for c in snap.components
-        },
-    }
-
-
 def _days(result: BacktestResult) -> list[dict[str, Any]]:
-    days = result.days
-    if sys.stderr.isatty() and len(days) > 2000:
-        with typer.progressbar(days, label="explaining days", file=sys.stderr) as bar:
-            return [_day_json(result, i) for i in bar]
-    return [_day_json(result, i) for i in days]
+    """The reported days as the CLI contract has them, built column by column.
+
+    Raw values live in each reason, which keeps fifty years small.
+    """
+    cols = day_columns(result.history, result.first)
+    comps = [(c.name, c.score, c.weight, c.stale, c.reason) for c in cols.components]
+    return [
+        {
+            "date": date,
+            "score": score,
+            "level": level,
+            "components": {
+                name: {"score": s[j], "weight": w[j], "stale": st[j], "reason": r[j]}
+                for name, s, w, st, r in comps
+            },
+        }
+        for j, (date, score, level) in enumerate(
+            zip(cols.dates, cols.score, cols.level, strict=True)
+        )
+    ]
 
 
 def _print_table(result: BacktestResult) -> None:
@@ -101,6 +97,8 @@ def backtest(
     if not len(result.days):
         fail("no history in the requested range")
     if chart is not None:
+        from bot.charts.score import ChartData, render_score_chart  # matplotlib: only for charts
+
         h = result.history
         idx = pd.DatetimeIndex(h.dates[result.first :])
         series = {k: panel[k].loc[idx[0] : idx[-1]] for k in panel.columns}
@@ -115,8 +113,7 @@ def backtest(
         chart.write_bytes(png)
     if as_json:
         payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
-        json.dump(payload, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        write_json(sys.stdout, payload)
     else:
         _print_table(result)
         if chart is not None:
