@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 
+from bot.cli.backtest_days import encode_days
 from bot.cli.common import fail, parse_day, resolve_history_dir
 from bot.cli.json_out import write_json
 from bot.history.loader import HistoryDirError, load_history_panel
@@ -17,29 +18,6 @@ from signals.backtest import BacktestResult, run_backtest
 from signals.explain_columns import day_columns
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
-
-
-def _days(result: BacktestResult) -> list[dict[str, Any]]:
-    """The reported days as the CLI contract has them, built column by column.
-
-    Raw values live in each reason, which keeps fifty years small.
-    """
-    cols = day_columns(result.history, result.first)
-    comps = [(c.name, c.score, c.weight, c.stale, c.reason) for c in cols.components]
-    return [
-        {
-            "date": date,
-            "score": score,
-            "level": level,
-            "components": {
-                name: {"score": s[j], "weight": w[j], "stale": st[j], "reason": r[j]}
-                for name, s, w, st, r in comps
-            },
-        }
-        for j, (date, score, level) in enumerate(
-            zip(cols.dates, cols.score, cols.level, strict=True)
-        )
-    ]
 
 
 def _print_table(result: BacktestResult) -> None:
@@ -112,7 +90,8 @@ def backtest(
         )
         chart.write_bytes(png)
     if as_json:
-        payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
+        days = encode_days(day_columns(result.history, result.first))
+        payload = {"days": days, "alerts": [a.to_json() for a in result.alerts]}
         write_json(sys.stdout, payload)
     else:
         _print_table(result)

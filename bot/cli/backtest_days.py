@@ -1,0 +1,48 @@
+"""The ``days`` of ``backtest --json`` as JSON text, straight from the day columns.
+
+Fifty years are ~16,000 days × 6 components: building a dict per day and per
+component and then encoding them costs more than scoring the history. Each
+day is formatted here as the JSON the encoder would write for the contract's
+dict (``{"date", "score", "level", "components": {name: {score, weight,
+stale, reason}}}``, same key order, same float repr, same ASCII escaping), so
+the output is byte for byte ``json.dumps`` of those dicts —
+``tests/bot/cli/test_backtest_days.py`` holds it to that.
+"""
+
+from __future__ import annotations
+
+import math
+from json.encoder import encode_basestring_ascii
+
+from bot.cli.json_out import EncodedItems
+from signals.explain_columns import DayColumns
+
+
+def _number(x: float | None) -> str:
+    if x is None:
+        return "null"
+    if not math.isfinite(x):
+        raise ValueError(f"out of range float in backtest output: {x!r}")
+    return float.__repr__(x)
+
+
+def encode_days(cols: DayColumns) -> EncodedItems:
+    """One JSON object text per day."""
+    per_component = []
+    for c in cols.components:
+        head = encode_basestring_ascii(c.name) + ': {"score": '
+        per_component.append(
+            [
+                f'{head}{_number(s)}, "weight": {_number(w)}, '
+                f'"stale": {"true" if st else "false"}, "reason": {encode_basestring_ascii(r)}}}'
+                for s, w, st, r in zip(c.score, c.weight, c.stale, c.reason, strict=True)
+            ]
+        )
+    days = zip(cols.dates, cols.score, cols.level, zip(*per_component, strict=True), strict=True)
+    return EncodedItems(
+        [
+            f'{{"date": "{date}", "score": {_number(score)}, "level": "{level}", '
+            f'"components": {{{", ".join(comps)}}}}}'
+            for date, score, level, comps in days
+        ]
+    )
