@@ -5,14 +5,40 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
+def settings_or_exit(*, strict: bool = False) -> Settings:
+    """The settings, or exit 2 with one line per invalid setting (never a secret).
+
+    A ``CARRYWATCH_*`` variable that no setting reads is an error when
+    ``strict`` (``config check``) and a warning otherwise: ``run`` still starts.
+    """
+    from bot.settings import SettingsError, load_settings, unknown_environment
+
+    unknown = unknown_environment()
+    if strict and unknown:
+        fail("\nerror: ".join(unknown))
+    for line in unknown:
+        warn(f"{line} (ignored)")
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail("\nerror: ".join(exc.problems))
 
 
 def resolve_history_dir(option: Path | None) -> Path:

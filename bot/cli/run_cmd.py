@@ -8,8 +8,8 @@ import json
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
+from bot.cli import common
 from bot.cli.common import fail, sqlite_path
 from bot.commands.answers import CommandError, RiskAnswer
 from bot.commands.service import CommandService
@@ -17,7 +17,7 @@ from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
 from bot.runtime.app import Runtime
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.store.db import upgrade
 from bot.store.store import Store
 from signals.loaders.errors import HistoryFormatError
@@ -27,10 +27,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        fail(f"invalid settings (see `carrywatch config check`):\n{exc}")
+    return common.settings_or_exit()
 
 
 def run(
