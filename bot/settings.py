@@ -27,7 +27,13 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.settings_check import SettingsError, explain, read_config_file, unknown_variables
+from bot.settings_check import (
+    SettingsError,
+    explain,
+    read_config_file,
+    sqlite_problem,
+    unknown_variables,
+)
 from signals.durations import parse_duration
 from signals.levels import Level
 
@@ -246,6 +252,8 @@ class Settings(BaseSettings):
                 parent = Path(path).parent
                 if not parent.is_dir():
                     raise ValueError(f"the folder of the SQLite file, {parent}, does not exist")
+                if (problem := sqlite_problem(Path(path))) is not None:
+                    raise ValueError(problem)
         elif not rest.split("/", 1)[0].rsplit("@", 1)[-1]:
             raise ValueError("a PostgreSQL URL needs a host: postgresql+asyncpg://user@host/db")
         return value

@@ -146,6 +146,24 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
     return f"{dotted} ({env})"
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a SQLite database file, or None (absent and empty are fine)."""
+    if path.parent.exists() and not path.parent.is_dir():
+        return f"{path}: {path.parent} is a file, not a folder"
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return f"{path} is not a file"
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    if head and head != SQLITE_HEADER:
+        return f"{path} is not a SQLite database (left untouched)"
+    return None
+
+
 def explain(exc: ValidationError) -> SettingsError:
     """A pydantic error as one line per setting: name, env variable, problem; no secrets."""
     problems = []

@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from bot.cli.backtest_days import encode_days
-from bot.cli.common import fail, parse_day, resolve_history_dir
+from bot.cli.common import fail, output_file_problem, parse_day, resolve_history_dir
 from bot.cli.json_out import write_json
 from bot.history.loader import HistoryDirError, load_history_panel
 from bot.rules.load import load_rules
@@ -66,6 +66,8 @@ def backtest(
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
     if first and last and first > last:
         fail(f"--start {first} is after --end {last}")
+    if chart is not None and (problem := output_file_problem(chart, "--chart")) is not None:
+        fail(problem)  # before the scoring, not after it
     try:
         rules = load_rules(rules_file)
         panel = load_history_panel(directory)
@@ -88,7 +90,10 @@ def backtest(
                 f"carrywatch stress score {idx[0].date()} – {idx[-1].date()}",
             )
         )
-        chart.write_bytes(png)
+        try:
+            chart.write_bytes(png)
+        except OSError as exc:
+            fail(f"--chart {chart}: {exc.strerror}")
     if as_json:
         days = encode_days(day_columns(result.history, result.first))
         payload = {"days": days, "alerts": [a.to_json() for a in result.alerts]}

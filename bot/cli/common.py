@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from bot.settings_check import sqlite_problem
+
 if TYPE_CHECKING:
     from bot.settings import Settings
+
+__all__ = ["fail", "settings_or_exit", "sqlite_problem", "warn"]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -61,6 +65,20 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{option} expects a date as YYYY-MM-DD, got {value!r}")
+
+
+def output_file_problem(path: Path, option: str) -> str | None:
+    """Why a file cannot be written at ``path`` (checked before the work that produces it)."""
+    parent = path.parent
+    if not parent.exists():
+        return f"{option} {path}: the folder {parent} does not exist"
+    if not parent.is_dir():
+        return f"{option} {path}: {parent} is not a folder"
+    if path.is_dir():
+        return f"{option} {path} is a folder"
+    if not os.access(parent, os.W_OK):
+        return f"{option} {path}: the folder {parent} is not writable"
+    return None
 
 
 def sqlite_path(url: str) -> Path | None:
