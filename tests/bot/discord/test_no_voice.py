@@ -11,8 +11,8 @@ import logging
 import discord
 import pytest
 
-from bot.discord.channels import AlertChannels
 from bot.commands.service import CommandService
+from bot.discord.channels import AlertChannels
 from bot.discord.client import CarrywatchClient
 from bot.store.store import Store
 
