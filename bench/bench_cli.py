@@ -5,6 +5,8 @@
 2. ``carrywatch backtest --json`` over the whole history, written to a file,
    against a fresh process that imports pandas and reads the same CSV files
    (the ones the history loader picks) with ``pandas.read_csv``. Target: <= 3x.
+   ``stages_in_process`` says where the time goes (load, score, rule walk,
+   day serialisation, write).
 
 Each command runs ``REPEATS`` times, interleaved with its baseline so that a
 busy machine slows both alike; the figures are the medians.
@@ -80,6 +82,36 @@ def compare(
     }
 
 
+def stages(directory: Path) -> dict[str, float]:
+    """Where the backtest's time goes, in this process (imports already done)."""
+    from bot.cli.backtest_days import encode_days
+    from bot.cli.json_out import write_json
+    from bot.history.loader import load_history_panel
+    from bot.rules.load import load_rules
+    from signals.backtest import walk_rules
+    from signals.engine import score_history
+    from signals.explain_columns import day_columns
+
+    out: dict[str, float] = {}
+    t = time.perf_counter()
+    panel = load_history_panel(directory)
+    out["load_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    history = score_history(panel)
+    out["score_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    walk_rules(history, load_rules())
+    out["rules_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    days = encode_days(day_columns(history))
+    out["days_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        write_json(sink, {"days": days, "alerts": []})
+    out["write_s"] = time.perf_counter() - t
+    return {k: round(v, 3) for k, v in out.items()}
+
+
 def main() -> None:
     directory = history_dir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARRYWATCH_")}
@@ -108,6 +140,7 @@ def main() -> None:
         line["command"] = "carrywatch backtest --json > FILE"
         line["output_mb"] = round(out.stat().st_size / 1e6, 1)
     line["baseline"] = f"python: import pandas; read_csv of the {len(files)} history files"
+    line["stages_in_process"] = stages(directory)
     emit(line)
 
 
