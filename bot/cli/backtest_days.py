@@ -12,18 +12,21 @@ the output is byte for byte ``json.dumps`` of those dicts —
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii
 
 from bot.cli.json_out import EncodedItems
 from signals.explain_columns import DayColumns
 
 
-def _number(x: float | None) -> str:
-    if x is None:
-        return "null"
-    if not math.isfinite(x):
-        raise ValueError(f"out of range float in backtest output: {x!r}")
-    return float.__repr__(x)
+def _numbers(values: Sequence[float | None]) -> list[str]:
+    """JSON numbers (``null`` for None), as ``json.dumps`` writes them; NaN/inf refused."""
+    present = [x for x in values if x is not None]
+    if not all(map(math.isfinite, present)):
+        raise ValueError("out of range float in backtest output")
+    if len(present) == len(values):
+        return list(map(float.__repr__, present))
+    return ["null" if x is None else float.__repr__(x) for x in values]
 
 
 def encode_days(cols: DayColumns) -> EncodedItems:
@@ -33,15 +36,22 @@ def encode_days(cols: DayColumns) -> EncodedItems:
         head = encode_basestring_ascii(c.name) + ': {"score": '
         per_component.append(
             [
-                f'{head}{_number(s)}, "weight": {_number(w)}, '
-                f'"stale": {"true" if st else "false"}, "reason": {encode_basestring_ascii(r)}}}'
-                for s, w, st, r in zip(c.score, c.weight, c.stale, c.reason, strict=True)
+                f'{head}{s}, "weight": {w}, "stale": {"true" if st else "false"}, "reason": {r}}}'
+                for s, w, st, r in zip(
+                    _numbers(c.score),
+                    _numbers(c.weight),
+                    c.stale,
+                    map(encode_basestring_ascii, c.reason),
+                    strict=True,
+                )
             ]
         )
-    days = zip(cols.dates, cols.score, cols.level, zip(*per_component, strict=True), strict=True)
+    days = zip(
+        cols.dates, _numbers(cols.score), cols.level, zip(*per_component, strict=True), strict=True
+    )
     return EncodedItems(
         [
-            f'{{"date": "{date}", "score": {_number(score)}, "level": "{level}", '
+            f'{{"date": "{date}", "score": {score}, "level": "{level}", '
             f'"components": {{{", ".join(comps)}}}}}'
             for date, score, level, comps in days
         ]
