@@ -52,11 +52,12 @@ def _split_csv(value: Any) -> Any:
 
 
 def _url(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """The URL itself is not echoed: a provider URL may carry a key in its query."""
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in schemes or not rest.strip("/"):
-        raise ValueError(
-            f"{value!r} is not a URL starting with {' or '.join(s + '://' for s in schemes)}"
-        )
+        shown = f"'{scheme}://'" if sep and len(scheme) < 10 else "no scheme"
+        wanted = " or ".join(s + "://" for s in schemes)
+        raise ValueError(f"not a URL starting with {wanted} (got {shown})")
     return value
 
 

@@ -28,7 +28,12 @@ BAD_ENV = [
     ("CARRYWATCH_ALERTS__REPEAT_INTERVAL", "banana", "bad duration 'banana'"),
     ("CARRYWATCH_HTTP__PORT", "99999", "http.port (CARRYWATCH_HTTP__PORT): 99999 is not a port"),
     ("CARRYWATCH_SOURCES__MOF__TIMEOUT", "-5", "sources.mof.timeout"),
-    ("CARRYWATCH_SOURCES__KRAKEN__URL", "kraken.com", "is not a URL starting with http://"),
+    (
+        "CARRYWATCH_SOURCES__KRAKEN__URL",
+        "kraken.com/0/public?key=SECRET-token-value",
+        "sources.kraken.url (CARRYWATCH_SOURCES__KRAKEN__URL): not a URL starting with "
+        "http:// or https:// (got no scheme)",
+    ),
     ("CARRYWATCH_DATABASE_URL", "postgres://bot:pa55word@db/cw", "unsupported database URL"),
     ("CARRYWATCH_DATABASE_URL", "sqlite:///./x.db", "unsupported database URL scheme sqlite"),
     ("CARRYWATCH_DATABASE_URL", "sqlite+aiosqlite:////no/such/dir/x.db", "/no/such/dir"),
@@ -72,7 +77,7 @@ def test_config_check_and_run_stop_on_the_same_line(
     lines = _error_lines(check.stderr)
     assert len(lines) == 1 and expected in lines[0], check.stderr
     assert "Traceback" not in check.output
-    assert TOKEN not in check.output and "pa55word" not in check.output
+    assert "SECRET" not in check.output and "pa55word" not in check.output
     run = runner.invoke(app, ["run"])
     assert run.exit_code == 2 and _error_lines(run.stderr) == lines, run.stderr
 
