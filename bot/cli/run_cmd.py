@@ -16,7 +16,6 @@ from bot.commands.service import CommandService
 from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
-from bot.runtime.app import Runtime
 from bot.settings import Settings
 from bot.store.db import upgrade
 from bot.store.store import Store
@@ -37,6 +36,8 @@ def run(
     ] = None,
 ) -> None:
     """Run the bot: pollers, scoring, alerting and every configured chat adapter."""
+    from bot.runtime.app import Runtime  # the chat libraries: only for `run`, not `risk`
+
     settings = settings_or_exit()
     if telegram_webhook:
         settings.telegram.webhook_url = telegram_webhook
