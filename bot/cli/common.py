@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from bot.settings_check import sqlite_problem
-
 if TYPE_CHECKING:
     from bot.settings import Settings
 
@@ -65,6 +63,13 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{option} expects a date as YYYY-MM-DD, got {value!r}")
+
+
+def sqlite_problem(path: Path) -> str | None:
+    """See :func:`bot.settings_check.sqlite_problem` (imported here on use: pydantic)."""
+    from bot.settings_check import sqlite_problem as problem
+
+    return problem(path)
 
 
 def output_file_problem(path: Path, option: str) -> str | None:

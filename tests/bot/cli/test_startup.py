@@ -87,3 +87,19 @@ def test_a_misspelt_command_gets_a_suggestion() -> None:
     result = CliRunner().invoke(app, ["bactest"])
     assert result.exit_code == 2
     assert "Did you mean 'backtest'?" in result.output
+
+
+def test_backtest_loads_no_chat_database_or_chart_library() -> None:
+    """``backtest --json`` needs pandas and numpy; matplotlib only with ``--chart``."""
+    loaded = _modules_after("import bot.cli.backtest")
+    assert "pandas" in loaded
+    unused = {"telegram", "discord", "sqlalchemy", "alembic", "matplotlib", "aiohttp", "pydantic"}
+    assert loaded.isdisjoint(unused), sorted(loaded & unused)
+
+
+def test_risk_loads_no_chat_library() -> None:
+    loaded = _modules_after("import bot.cli.run_cmd")
+    assert "sqlalchemy" in loaded  # it reads the database
+    assert loaded.isdisjoint({"telegram", "discord", "matplotlib"}), sorted(
+        loaded & {"telegram", "discord", "matplotlib"}
+    )
