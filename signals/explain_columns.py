@@ -18,13 +18,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signals.components import ComponentSpec, comovement_parts, component_specs
+from signals.components import (
+    ComponentSpec,
+    comovement_parts,
+    component_specs,
+    still_moving,
+    strongest_shock,
+)
 from signals.config import EngineConfig
 from signals.engine import ScoredHistory
-from signals.levels import Level, level_for
+from signals.levels import level_for
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
-_CO_NAMES = ("yen up", "BTC down", "JGB yields up")
+_CO_NAMES = ("yen up", "BTC down", "JGB yields moving")
+_SHOCK_LABEL = {
+    "usdjpy": "USD/JPY",
+    "btc": "BTC",
+    "spread.us_jp_10y": "US–JP 10y gap",
+    **{k: f"{v} JGB" for k, v in _TENOR_LABEL.items()},
+}
 
 Column = list[float | None]
 
@@ -46,7 +58,7 @@ class DayColumns:
 
     dates: list[str]  # YYYY-MM-DD
     score: Column  # None where no component had data
-    level: list[str]
+    level: list[str | None]  # None where no component had data ("no data", never low)
     components: tuple[ComponentColumns, ...]
 
 
@@ -92,34 +104,54 @@ def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
 
 
 def _superlong_series(r: _Range, cfg: EngineConfig) -> list[str]:
-    """Per day, the super-long tenor that moved most in 5 days (the last one if none)."""
+    """Per day, the super-long tenor that moved most in 5 days, either way (the last if none)."""
     changes = [r.col(f"{t}.chg_5d_bp") for t in cfg.superlong_tenors]
     out = []
     for j in range(r.n):
         best, best_chg = cfg.superlong_tenors[-1], -math.inf
         for tenor, column in zip(cfg.superlong_tenors, changes, strict=True):
             chg = column[j]
-            if chg is not None and chg > best_chg:
-                best, best_chg = tenor, chg
+            if chg is not None and abs(chg) > best_chg:
+                best, best_chg = tenor, abs(chg)
         out.append(best)
     return out
 
 
-def _yen_reasons(r: _Range) -> list[str]:
+def _drawdown_shares(r: _Range, series: str, full_at: float) -> Column:
+    """How much each day's drawdown still counts (see components.still_moving)."""
+    chg = r.h.inputs.get(f"{series}.chg_5d_pct")
+    if chg is None:
+        return [None] * r.n
+    return _opt(still_moving(chg[r.lo : r.hi], full_at), r.n)
+
+
+def _drawdown_text(dd: float, share: float | None) -> str:
+    text = f", {abs(dd):.1f}% below its 30-day high"
+    if share is not None and share < 1.0:
+        text += (
+            " (no longer falling: drawdown not counted)"
+            if share == 0
+            else (f" (counted {share:.0%}: falling slower)")
+        )
+    return text
+
+
+def _yen_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     out = []
     cols = zip(
         r.col("usdjpy.chg_5d_pct"),
         r.col("usdjpy.z_5d"),
         r.col("usdjpy.drawdown_30d"),
         r.col("usdjpy"),
+        _drawdown_shares(r, "usdjpy", cfg.yen_drawdown_live),
         strict=True,
     )
-    for chg, z, dd, lvl in cols:
+    for chg, z, dd, lvl, share in cols:
         text = f"USD/JPY {(chg or 0.0):+.1f}% in 5 days"
         if z is not None:
             text += f" ({z:+.1f}σ)"
         if dd is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, share)
         if lvl is not None:
             text += f", at {lvl:.2f}"
         out.append(text)
@@ -138,14 +170,18 @@ def _gap_reasons(r: _Range) -> list[str]:
     return out
 
 
-def _btc_reasons(r: _Range) -> list[str]:
+def _btc_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     out = []
-    for chg, dd, lvl in zip(
-        r.col("btc.chg_5d_pct"), r.col("btc.drawdown_30d"), r.col("btc"), strict=True
+    for chg, dd, lvl, share in zip(
+        r.col("btc.chg_5d_pct"),
+        r.col("btc.drawdown_30d"),
+        r.col("btc"),
+        _drawdown_shares(r, "btc", cfg.btc_drawdown_live),
+        strict=True,
     ):
         text = f"BTC {(chg or 0.0):+.1f}% in 5 days"
         if dd is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, share)
         if lvl is not None:
             text += f", at ${lvl:,.0f}"
         out.append(text)
@@ -171,17 +207,40 @@ def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     return out
 
 
+def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+    """The market closest to (or past) a one-day shock, per day (scalar, as explain does)."""
+    out = []
+    for j in range(r.n):
+        best, strength = strongest_shock(r.h.inputs, r.lo + j, cfg)
+        if best is None or strength <= 0:
+            out.append("no market moved sharply the stress way today")
+            continue
+        unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
+        chg = r.col(f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}")[j]
+        z = r.col(f"{best.series}.z_1d")[j]
+        move = _bp(chg or 0.0) if unit == "bp" else f"{(chg or 0.0):+.1f}%"
+        label = _SHOCK_LABEL.get(best.series, best.series)
+        text = f"{label} {move} today ({(z or 0.0):+.1f}σ of 250 days)"
+        if strength >= 1.0:
+            out.append(text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+")
+        else:
+            out.append(text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}")
+    return out
+
+
 def _available_reasons(spec: ComponentSpec, r: _Range, cfg: EngineConfig) -> list[str]:
     if spec.name == "jgb_superlong":
         return _move_reasons(r, _superlong_series(r, cfg))
     if spec.name == "jgb_10y":
         return _move_reasons(r, ["jgb.10y"] * r.n)
     if spec.name == "yen_squeeze":
-        return _yen_reasons(r)
+        return _yen_reasons(r, cfg)
     if spec.name == "rate_gap":
         return _gap_reasons(r)
     if spec.name == "crypto_liquidation":
-        return _btc_reasons(r)
+        return _btc_reasons(r, cfg)
+    if spec.name == "day_shock":
+        return _shock_reasons(r, cfg)
     return _comovement_reasons(r, cfg)
 
 
@@ -233,10 +292,9 @@ def day_columns(history: ScoredHistory, lo: int = 0, hi: int | None = None) -> D
     hi = len(history) if hi is None else hi
     r = _Range(history, lo, hi)
     score = _opt(history.score[lo:hi], r.n)
-    low = Level.LOW.label
     return DayColumns(
         dates=np.datetime_as_string(history.dates[lo:hi], unit="D").tolist(),
         score=score,
-        level=[low if s is None else level_for(s).label for s in score],
+        level=[None if s is None else level_for(s).label for s in score],
         components=tuple(_component(spec, r) for spec in component_specs(history.config)),
     )

@@ -38,7 +38,7 @@ def cause(rule: Rule, snapshot: Snapshot, resolved: bool = False) -> str:
     driver = _driver(rule, snapshot)
     score = (
         f"score {snapshot.score:.0f} ({snapshot.level.label})"
-        if snapshot.score is not None
+        if snapshot.score is not None and snapshot.level is not None
         else "no score"
     )
     if driver is None:

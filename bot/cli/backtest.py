@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,23 +14,29 @@ import typer
 from bot.cli.backtest_days import encode_days
 from bot.cli.common import fail, output_file_problem, parse_day, resolve_history_dir
 from bot.cli.json_out import write_json
-from bot.history.loader import HistoryDirError, load_history_panel
+from bot.history.loader import HistoryDirError, load_checked_history
+from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
 from signals.explain_columns import day_columns
+from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
+
+
+def _label(level: Level | None) -> str:
+    return level.label if level is not None else "no data"
 
 
 def _print_table(result: BacktestResult) -> None:
     h = result.history
     typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
-    previous = None
+    previous: Level | None = None
     events: dict[int, list[str]] = {}
     for i in result.days:
         level = h.level(i)
-        if previous is not None and level != previous:
-            events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
+        if i > result.first and level != previous:
+            events.setdefault(i, []).append(f"level {_label(previous)} → {_label(level)}")
         previous = level
     alert_rows = {(a.date, a.rule, a.state) for a in result.alerts}
     for a in result.alerts:
@@ -37,7 +45,8 @@ def _print_table(result: BacktestResult) -> None:
     for i in sorted(events):
         score = h.score[i]
         for text in events[i]:
-            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
+            shown = f"{score:6.1f}" if not math.isnan(score) else "     -"
+            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {shown}  {_label(h.level(i))}")
     typer.echo(
         f"\n{len(result.days)} days, {len(alert_rows)} alert events "
         f"({sum(a.state == 'firing' for a in result.alerts)} firing)."
@@ -70,9 +79,13 @@ def backtest(
         fail(problem)  # before the scoring, not after it
     try:
         rules = load_rules(rules_file)
-        panel = load_history_panel(directory)
+        # the live quality gate: an impossible value is set aside, never scored
+        panel, quality = load_checked_history(directory, dt.datetime.now(dt.UTC), end=last)
     except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
         fail(str(exc))
+    reported = [e for e in quality if first is None or (e.date is not None and e.date >= first)]
+    for event in reported:
+        typer.echo(event_line(event), err=True)
     result = run_backtest(panel, rules, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
@@ -95,8 +108,11 @@ def backtest(
         except OSError as exc:
             fail(f"--chart {chart}: {exc.strerror}")
     if as_json:
-        days = encode_days(day_columns(result.history, result.first))
-        payload = {"days": days, "alerts": [a.to_json() for a in result.alerts]}
+        payload = {
+            "days": encode_days(day_columns(result.history, result.first)),
+            "alerts": [a.to_json() for a in result.alerts],
+            "quality": [event_json(e) for e in reported],
+        }
         write_json(sys.stdout, payload)
     else:
         _print_table(result)

@@ -46,12 +46,13 @@ def encode_days(cols: DayColumns) -> EncodedItems:
                 )
             ]
         )
+    levels = ["null" if lv is None else f'"{lv}"' for lv in cols.level]
     days = zip(
-        cols.dates, _numbers(cols.score), cols.level, zip(*per_component, strict=True), strict=True
+        cols.dates, _numbers(cols.score), levels, zip(*per_component, strict=True), strict=True
     )
     return EncodedItems(
         [
-            f'{{"date": "{date}", "score": {score}, "level": "{level}", '
+            f'{{"date": "{date}", "score": {score}, "level": {level}, '
             f'"components": {{{", ".join(comps)}}}}}'
             for date, score, level, comps in days
         ]

@@ -135,7 +135,7 @@ class CommandService:
         title = f"carrywatch stress score, {start.isoformat()} – {end.isoformat()}"
         data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, title)
         png = await asyncio.to_thread(render_score_chart, data)
-        caption = f"Stress score over {n} days: {latest.level.label}"
+        caption = f"Stress score over {n} days: {latest.level.label if latest.level else 'no data'}"
         if latest.score is not None:
             caption += f" ({latest.score:.0f}/100) on {end.isoformat()}"
         return ChartAnswer(png, caption)

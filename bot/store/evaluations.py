@@ -43,6 +43,7 @@ Fanout = (
 )
 """Where each new alert goes: a function of the alert, or the same targets for all."""
 
+NO_DATA = "no data"  # snapshots.level when no component had data (score NULL)
 _DEDUP = ("rule", "episode", "kind", "seq")
 _RULE_COLUMNS = (
     "state",
@@ -119,7 +120,7 @@ async def _insert_snapshot(session: AsyncSession, snapshot: Snapshot, at: dt.dat
             as_of=snapshot.as_of,
             computed_at=at,
             score=snapshot.score,
-            level=snapshot.level.label,
+            level=snapshot.level.label if snapshot.level is not None else NO_DATA,
             payload=json_safe(snapshot.to_json()),
         )
         .returning(SnapshotModel.id)
@@ -217,7 +218,7 @@ def _stored(r: SnapshotModel) -> StoredSnapshot:
         as_of=r.as_of,
         computed_at=r.computed_at,
         score=r.score,
-        level=Level.parse(r.level),
+        level=Level.parse(r.level) if r.level != NO_DATA else None,
         payload=dict(r.payload),
     )
 

@@ -121,7 +121,7 @@ class StoredSnapshot:
     as_of: dt.date
     computed_at: dt.datetime
     score: float | None
-    level: Level
+    level: Level | None  # None: no component had data ("no data")
     payload: Mapping[str, Any]
 
 

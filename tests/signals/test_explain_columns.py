@@ -22,7 +22,7 @@ def _as_columns(snap: Snapshot) -> dict[str, object]:
     return {
         "date": snap.as_of.isoformat(),
         "score": snap.score,
-        "level": snap.level.label,
+        "level": snap.level.label if snap.level is not None else None,
         "components": {
             c.name: {"score": c.score, "weight": c.weight, "stale": c.stale, "reason": c.reason}
             for c in snap.components
