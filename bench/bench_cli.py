@@ -5,8 +5,8 @@
 2. ``carrywatch backtest --json`` over the whole history, written to a file,
    against a fresh process that imports pandas and reads the same CSV files
    (the ones the history loader picks) with ``pandas.read_csv``. Target: <= 3x.
-   ``stages_in_process`` says where the time goes (load, score, rule walk,
-   day serialisation, write).
+   ``stages_in_process`` says where the time goes (load through the history
+   quality gate, score, rule walk, day serialisation, write).
 
 Each command runs ``REPEATS`` times, interleaved with its baseline so that a
 busy machine slows both alike; the figures are the medians.
@@ -17,6 +17,7 @@ default ../shared/data).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -59,7 +60,9 @@ def loader_files(directory: Path) -> list[str]:
 
 def timed(argv: list[str], env: dict[str, str], stdout: int | None = None) -> float:
     t = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=stdout or subprocess.DEVNULL)
+    subprocess.run(
+        argv, env=env, check=True, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - t
 
 
@@ -86,7 +89,7 @@ def stages(directory: Path) -> dict[str, float]:
     """Where the backtest's time goes, in this process (imports already done)."""
     from bot.cli.backtest_days import encode_days
     from bot.cli.json_out import write_json
-    from bot.history.loader import load_history_panel
+    from bot.history.loader import load_checked_history
     from bot.rules.load import load_rules
     from signals.backtest import walk_rules
     from signals.engine import score_history
@@ -94,8 +97,8 @@ def stages(directory: Path) -> dict[str, float]:
 
     out: dict[str, float] = {}
     t = time.perf_counter()
-    panel = load_history_panel(directory)
-    out["load_s"] = time.perf_counter() - t
+    panel, _ = load_checked_history(directory, dt.datetime.now(dt.UTC))
+    out["load_checked_s"] = time.perf_counter() - t
     t = time.perf_counter()
     history = score_history(panel)
     out["score_s"] = time.perf_counter() - t

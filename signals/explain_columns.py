@@ -23,10 +23,10 @@ from signals.components import (
     comovement_parts,
     component_specs,
     still_moving,
-    strongest_shock,
 )
 from signals.config import EngineConfig
 from signals.engine import ScoredHistory
+from signals.indicators import change_suffix
 from signals.levels import level_for
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
@@ -207,14 +207,39 @@ def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     return out
 
 
+def _strongest_shocks(r: _Range, cfg: EngineConfig) -> tuple[list[int], list[float]]:
+    """Per day, the index of the shock rule closest to (or past) a shock, and its strength.
+
+    :func:`signals.components.strongest_shock` over whole columns: the same
+    arithmetic per rule, the first rule winning a tie; -1 where no rule has data.
+    """
+    best = np.full(r.n, -1)
+    best_s = np.full(r.n, -np.inf)
+    for k, rule in enumerate(cfg.shocks):
+        za = r.h.inputs.get(f"{rule.series}.z_1d")
+        ca = r.h.inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}")
+        if za is None or ca is None:
+            continue
+        z, chg = za[r.lo : r.hi], ca[r.lo : r.hi]
+        if rule.direction == 0:
+            z, chg = np.abs(z), np.abs(chg)
+        elif rule.direction < 0:
+            z, chg = -z, -chg
+        strength = np.minimum(z / rule.sigmas, chg / rule.floor)
+        better = strength > best_s  # False where NaN: a rule without today's data is skipped
+        best = np.where(better, k, best)
+        best_s = np.where(better, strength, best_s)
+    return best.tolist(), best_s.tolist()
+
+
 def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
-    """The market closest to (or past) a one-day shock, per day (scalar, as explain does)."""
+    """The market closest to (or past) a one-day shock, per day."""
     out = []
-    for j in range(r.n):
-        best, strength = strongest_shock(r.h.inputs, r.lo + j, cfg)
-        if best is None or strength <= 0:
+    for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
+        if k < 0 or strength <= 0:
             out.append("no market moved sharply the stress way today")
             continue
+        best = cfg.shocks[k]
         unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
         chg = r.col(f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}")[j]
         z = r.col(f"{best.series}.z_1d")[j]

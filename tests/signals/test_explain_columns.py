@@ -73,3 +73,15 @@ def test_a_range_matches_the_same_days_of_the_whole(real_panel: pd.DataFrame) ->
     crash = part.dates.index("2024-08-05")
     assert part.level[crash] in {"high", "severe"}
     assert not math.isnan(part.score[crash])  # type: ignore[arg-type]
+
+
+def test_one_day_shock_reasons_match_on_every_shock_day(real_panel: pd.DataFrame) -> None:
+    """Shock days are rare; the every-third-day sample above may miss them."""
+    history = score_history(real_panel)
+    cols = day_columns(history)
+    shock = next(c for c in cols.components if c.name == "day_shock")
+    shocks = [j for j, r in enumerate(shock.reason) if "a one-day shock" in r]
+    near = [j for j, r in enumerate(shock.reason) if "a shock needs" in r][::10]
+    assert len(shocks) >= 10 and near  # the real history has both
+    for j in shocks + near:
+        assert shock.reason[j] == history.snapshot(j).component("day_shock").reason
