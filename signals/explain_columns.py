@@ -271,16 +271,17 @@ def _available_reasons(spec: ComponentSpec, r: _Range, cfg: EngineConfig) -> lis
 
 def _unavailable_reasons(spec: ComponentSpec, r: _Range, days: list[int]) -> list[str]:
     """Why the component is dropped on each of ``days`` (offsets into the range)."""
-    h, lo, hi = r.h, r.lo, r.hi
+    h = r.h
+    at = np.asarray(days, dtype=int) + r.lo  # only the dropped days are formatted
     known = [s for s in spec.series if s in h.data_dates]
-    seen = {s: np.datetime_as_string(h.data_dates[s][lo:hi], unit="D").tolist() for s in known}
+    seen = {s: np.datetime_as_string(h.data_dates[s][at], unit="D").tolist() for s in known}
     age = {
-        s: (h.dates[lo:hi] - h.data_dates[s][lo:hi]).astype("timedelta64[D]").astype(float).tolist()
+        s: (h.dates[at] - h.data_dates[s][at]).astype("timedelta64[D]").astype(float).tolist()
         for s in known
     }
-    stale = {s: h.stale[s][lo:hi].tolist() for s in spec.series if s in h.stale}
+    stale = {s: h.stale[s][at].tolist() for s in spec.series if s in h.stale}
     out = []
-    for j in days:
+    for j in range(len(days)):
         first_stale = next((s for s in spec.series if s in stale and stale[s][j]), None)
         if first_stale is not None:
             s = first_stale
