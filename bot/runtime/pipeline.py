@@ -25,7 +25,7 @@ from bot.quality.events import QualityEvent
 from bot.quality.gate import QualityGate
 from bot.runtime.crosscheck import CrossCheck
 from bot.sources.base import FetchResult
-from bot.store.records import PlannedDelivery
+from bot.store.records import PlannedDelivery, Subscription
 from bot.store.rule_memory import memory_rows
 from bot.store.store import Store
 from signals.incremental import IncrementalEngine, OutOfOrderError
@@ -34,6 +34,8 @@ from signals.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+# Deliveries for an alert that is not everyone's (a personal rule's), or None.
+Router = Callable[[AlertEvent, Sequence[Subscription], dt.datetime], list[PlannedDelivery] | None]
 WARMUP_DAYS = 400  # > 250 observations of every series, with holidays
 
 
@@ -56,6 +58,7 @@ class Pipeline:
         *,
         on_alerts: Callable[[], None] | None = None,
         crosscheck: CrossCheck | None = None,
+        router: Router | None = None,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -64,6 +67,7 @@ class Pipeline:
         self.clock = clock
         self.crosscheck = crosscheck or CrossCheck(gate)
         self._on_alerts = on_alerts
+        self._router = router  # personal rules' owner-only routing (issue 13)
         self._last: dict[str, Observation] = {}
         self._lock = asyncio.Lock()
 
@@ -144,7 +148,8 @@ class Pipeline:
         subs = await self.store.active_subscriptions() if result.events else []
 
         def route(alert: AlertEvent) -> list[PlannedDelivery]:
-            return plan(alert, subs, now)
+            own = self._router(alert, subs, now) if self._router else None
+            return plan(alert, subs, now) if own is None else own
 
         rows = memory_rows(self.policy.rules, result.memory)
         await self.store.save_evaluation(snapshot, now, result.events, rows, route)
