@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -253,16 +253,26 @@ async def snapshots_between(
 
 
 async def recent_alerts(
-    session: AsyncSession, n: int, target: Target | None = None
+    session: AsyncSession,
+    n: int,
+    target: Target | None = None,
+    *,
+    exclude: Collection[EventKind] = (),
+    sent_only: bool = False,
 ) -> list[AlertEvent]:
     """The ``n`` newest alerts, newest first; with ``target``, only those queued to that
-    chat (and topic, when ``target.thread_id`` is set)."""
+    chat (and topic, when ``target.thread_id`` is set) — ``sent_only``: only those it
+    received. ``exclude`` leaves out kinds (test alerts, broadcasts) before counting."""
     stmt = select(AlertModel)
+    if exclude:
+        stmt = stmt.where(AlertModel.kind.not_in([EventKind(k).value for k in exclude]))
     if target is not None:
         d = DeliveryModel
         chat = select(d.alert_id).where(d.platform == target.platform, d.chat_id == target.chat_id)
         if target.thread_id is not None:
             chat = chat.where(d.thread_id == thread_key(target.thread_id))
+        if sent_only:
+            chat = chat.where(d.status == "sent")
         stmt = stmt.where(AlertModel.id.in_(chat))
     rows = await session.scalars(
         stmt.order_by(AlertModel.created_at.desc(), AlertModel.id.desc()).limit(n)

@@ -159,6 +159,7 @@ class Subscription:
     broken_reason: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    ping_role: str | None = None  # Discord: role id mentioned on severe alerts
 
     @property
     def platform(self) -> str:

@@ -65,7 +65,8 @@ async def test_a_crash_mid_replay_loses_and_repeats_nothing(
     obs = day_observations(panel.loc[str(day) : str(day)], pd.Timestamp(day), clock.now)
     outcome = await first.pipeline.ingest(FetchResult("replay", clock.now, obs))
     assert outcome.alerts, "the crash must happen with alerts in flight"
-    leased = await first.store.claim_due(clock.now, 100, "dead-worker", dt.timedelta(minutes=30))
+    # a lease longer than the dispatcher's max_age: delivered after it ends, marked delayed
+    leased = await first.store.claim_due(clock.now, 100, "dead-worker", dt.timedelta(hours=2))
     assert leased
     before_crash = _sent(first)
     await first.stop()
