@@ -8,16 +8,15 @@ import json
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
+from bot.cli import common
 from bot.cli.common import fail, sqlite_path
 from bot.commands.answers import CommandError, RiskAnswer
 from bot.commands.service import CommandService
 from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
-from bot.runtime.app import Runtime
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.store.db import upgrade
 from bot.store.store import Store
 from signals.loaders.errors import HistoryFormatError
@@ -27,10 +26,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        fail(f"invalid settings (see `carrywatch config check`):\n{exc}")
+    return common.settings_or_exit()
 
 
 def run(
@@ -40,6 +36,8 @@ def run(
     ] = None,
 ) -> None:
     """Run the bot: pollers, scoring, alerting and every configured chat adapter."""
+    from bot.runtime.app import Runtime  # the chat libraries: only for `run`, not `risk`
+
     settings = settings_or_exit()
     if telegram_webhook:
         settings.telegram.webhook_url = telegram_webhook
