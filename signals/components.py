@@ -184,7 +184,10 @@ def strongest_joint(
         if math.isnan(lead):
             continue
         for rule in joint.confirm:
-            strength = min(lead, _row_strength(inputs, rule, i))
+            confirm = _row_strength(inputs, rule, i)
+            if math.isnan(confirm):  # no JGB move dated today: nothing confirms
+                continue
+            strength = min(lead, confirm)
             if strength > (best[2] if best is not None else -math.inf):
                 best = (joint, rule, strength)
     return best
