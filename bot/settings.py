@@ -185,6 +185,7 @@ class AlertSettings(BaseModel):
     console_min_level: str = "low"
     channel_min_level: str = "low"  # the Telegram broadcast channel gets every alert
     tz: str = "UTC"  # time zone for console and channel messages
+    personal_rules_max: int = Field(default=20, ge=1, le=500)  # /rule add limit per chat/server
 
     _check_levels = field_validator("console_min_level", "channel_min_level")(_level)
 

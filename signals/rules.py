@@ -23,6 +23,7 @@ from typing import Any
 
 from signals.durations import parse_duration
 from signals.levels import Level
+from signals.rule_expr import RuleExprError, parse_expression
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -30,7 +31,6 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
     "<": operator.lt,
 }
-_WHEN = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 class RuleConfigError(ValueError):
@@ -175,6 +175,10 @@ _KNOWN_FIELDS = {
 }
 
 
+def _any_name(_name: str) -> bool:
+    return True
+
+
 def parse_rule(
     raw: Mapping[str, Any], known_indicators: Callable[[str], bool] | None = None
 ) -> Rule:
@@ -188,14 +192,17 @@ def parse_rule(
             name, sorted(unknown)[0], f"unknown field; allowed: {', '.join(sorted(_KNOWN_FIELDS))}"
         )
     when = raw.get("when")
-    match = _WHEN.match(when) if isinstance(when, str) else None
-    if not match:
+    if not isinstance(when, str):
         raise RuleConfigError(
             name, "when", f"expected '<indicator> <op> <number>' (op: >=, >, <=, <), got {when!r}"
         )
-    indicator, op, threshold = match.group(1), match.group(2), float(match.group(3))
-    if known_indicators and not known_indicators(indicator):
-        raise RuleConfigError(name, "when", f"unknown indicator {indicator!r}")
+    try:
+        expr = parse_expression(when, known=known_indicators or _any_name)
+    except RuleExprError as exc:
+        raise RuleConfigError(name, "when", str(exc)) from None
+    if expr.for_ and "for" in raw:
+        raise RuleConfigError(name, "for", "given twice: in 'when' and as a field")
+    indicator, op, threshold = expr.indicator, expr.op, expr.threshold
     clear_raw = raw.get("clear", threshold)
     if not isinstance(clear_raw, int | float) or isinstance(clear_raw, bool):
         raise RuleConfigError(name, "clear", f"expected a number, got {clear_raw!r}")
@@ -216,7 +223,7 @@ def parse_rule(
         threshold=threshold,
         clear=clear,
         level=level,
-        for_=_duration(name, "for", raw.get("for", 0)),
+        for_=expr.for_ or _duration(name, "for", raw.get("for", 0)),
         keep_firing_for=_duration(name, "keep_firing_for", raw.get("keep_firing_for", 0)),
         cooldown=_duration(name, "cooldown", raw.get("cooldown", 0)),
         family=str(raw.get("family", "")),

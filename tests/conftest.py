@@ -83,3 +83,11 @@ def history_dir() -> Path:
 @pytest.fixture(scope="session")
 def api_samples(history_dir: Path) -> Path:
     return history_dir / "api_samples"
+
+
+@pytest.fixture(scope="session")
+def scored_history(history_dir: Path) -> Any:
+    """The real history, scored once per session (what the bot keeps in memory for previews)."""
+    from bot.rules.previews import load_scored_history
+
+    return load_scored_history(history_dir)

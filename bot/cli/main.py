@@ -50,6 +50,9 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "config": LazyCommand("bot.cli.config_cmd:app", "Inspect and validate configuration."),
     "db": LazyCommand("bot.cli.run_cmd:db_app", "Database maintenance."),
+    "rules": LazyCommand(
+        "bot.cli.rules_cmd:app", "Personal rules: preview an expression over real history."
+    ),
 }
 
 

@@ -223,6 +223,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("settings", "", "minimum level, quiet hours, muted rules, mute"),
     CommandHelp("status", "", "is each market feed fresh, last score and alert, version"),
     CommandHelp("chatid", "", "this chat's id and topic id (for operators)"),
+    CommandHelp("rule", "add|list|remove|test …", "your own alert rules, previewed on history"),
+    CommandHelp("digest", "on|off [day] [HH:00]", "a weekly summary here (default Mon 08:00)"),
     CommandHelp("help", "", "what carrywatch watches and how to use it"),
     CommandHelp("broadcast", "<text>", "send a message to every subscriber", admin=True),
     CommandHelp("test_alert", "", "send a test alert to every subscriber", admin=True),

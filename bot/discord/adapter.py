@@ -25,6 +25,8 @@ import discord.gateway
 import discord.http
 import yarl
 
+from bot.commands.digest import DigestService
+from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.client import CarrywatchClient
@@ -53,9 +55,13 @@ class DiscordAdapter:
         ready_timeout: float = 60.0,
         send_timeout: float = 20.0,
         guild_ready_timeout: float = 2.0,
+        rules: RulesService | None = None,
+        digest: DigestService | None = None,
     ) -> None:
         self._settings = settings.discord
         self._service = service
+        self._rules = rules
+        self._digest = digest
         self._store = store
         self._channels = AlertChannels(service, store)
         self._ready_timeout = ready_timeout
@@ -96,7 +102,14 @@ class DiscordAdapter:
         client = CarrywatchClient(self._channels, guild_ready_timeout=self._guild_ready_timeout)
         self._client = client
         try:
-            self._tree = build_tree(client, self._service, self._channels, self.dev_guild)
+            self._tree = build_tree(
+                client,
+                self._service,
+                self._channels,
+                self.dev_guild,
+                rules=self._rules,
+                digest=self._digest,
+            )
             await client.login(token.get_secret_value())
             await self._point_gateway(client)
             await sync_if_changed(self._tree, self._store, self.dev_guild)

@@ -18,7 +18,6 @@ from typing import Protocol, TextIO
 import pandas as pd
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.alerts.policy import AlertPolicy
 from bot.commands.feeds import WATCHED, record_poll
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -28,14 +27,17 @@ from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
+from bot.rules.personal_policy import PersonalAwarePolicy
 from bot.runtime.adapters import AdapterStarter
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import Leadership
+from bot.runtime.personal import DIGEST_CHECK_MINUTES, digest_job, digest_service, rules_service
 from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
+from bot.store.personal_rules import PersonalRules
 from bot.store.store import Store
 from signals.durations import parse_duration
 from signals.incremental import IncrementalEngine
@@ -119,9 +121,14 @@ class Runtime:
             clock=self.clock,
             started_at=self.started_at,
         )
+        self.rules_service = rules_service(s, self.store, self.clock)  # /rule (issue 13)
+        self.personal_rules = PersonalRules(self.store)
+        self.rules_service.on_change(self.reload_personal_rules)
+        self.digest_service = digest_service(self.store, self.clock)  # /digest (issue 13)
         if self._history is None and s.history_dir is not None:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
+        self._tasks.append(asyncio.create_task(self.rules_service.warm()))  # preview history
         await self._start_notifiers()
         if self.dispatch_loop:
             self._tasks.append(
@@ -140,9 +147,13 @@ class Runtime:
                 log.info("another replica leads: dispatching and answering commands only")
             if self.leadership.exclusive:
                 self.scheduler.add_job(
-                    self.campaign, "interval", seconds=LEADER_CHECK_SECONDS, id="leadership",
-                    max_instances=1, coalesce=True,
-                )  # fmt: skip
+                    self.campaign,
+                    "interval",
+                    seconds=LEADER_CHECK_SECONDS,
+                    id="leadership",
+                    max_instances=1,
+                    coalesce=True,
+                )
 
     async def _build_pipeline(self) -> None:
         """Engine warmed from history and the store; policy resumed from stored rule states.
@@ -151,7 +162,12 @@ class Runtime:
         where the previous leader stopped.
         """
         repeat = parse_duration(self.settings.alerts.repeat_interval) or None
-        self.policy = AlertPolicy(self.rules, await self.store.get_rule_states(), repeat)
+        self.policy = PersonalAwarePolicy(
+            self.rules,
+            await self.store.get_rule_states(),
+            repeat,
+            personal=await self.personal_rules.everything(),
+        )
         self.pipeline = Pipeline(
             self.store,
             IncrementalEngine(),
@@ -159,9 +175,15 @@ class Runtime:
             self.gate,
             self.clock,
             on_alerts=self.dispatcher.wake,
+            router=self.policy.route,
         )
         warmed = await self.pipeline.warm_up(self._history, self.clock())
         log.info("engine warmed with %d observations", warmed)
+
+    async def reload_personal_rules(self) -> None:
+        """Re-read every chat's personal rules into the live policy (after /rule add|remove,
+        and every minute for rules added on another replica)."""
+        self.policy.reload(await self.personal_rules.everything())
 
     @property
     def leading(self) -> bool:
@@ -199,7 +221,9 @@ class Runtime:
         if s.telegram.enabled:
             from bot.telegram.adapter import TelegramAdapter  # imported only when configured
 
-            tg = TelegramAdapter(s, self.service, self.store)
+            tg = TelegramAdapter(
+                s, self.service, self.store, rules=self.rules_service, digest=self.digest_service
+            )
             self.adapters.append(tg)
             if s.telegram.channel:
                 await self.store.upsert_subscription(
@@ -210,7 +234,15 @@ class Runtime:
         if s.discord.enabled:
             from bot.discord.adapter import DiscordAdapter
 
-            self.adapters.append(DiscordAdapter(s, self.service, self.store))
+            self.adapters.append(
+                DiscordAdapter(
+                    s,
+                    self.service,
+                    self.store,
+                    rules=self.rules_service,
+                    digest=self.digest_service,
+                )
+            )
         for adapter in self.adapters:  # a platform down at boot: wait for it, serve the rest
             starter = AdapterStarter(adapter, adapter.notifier.platform)
             self.starters.append(starter)
@@ -240,6 +272,14 @@ class Runtime:
         self.scheduler.add_job(
             self._flush, "interval", minutes=5, id="crosscheck-flush", max_instances=1
         )
+        self.scheduler.add_job(
+            self.reload_personal_rules, "interval", minutes=1, id="personal-rules",
+            max_instances=1, coalesce=True,
+        )  # fmt: skip
+        self.scheduler.add_job(
+            digest_job(self.store, self.clock).run_once, "interval",
+            minutes=DIGEST_CHECK_MINUTES, id="weekly-digest", max_instances=1, coalesce=True,
+        )  # fmt: skip
         self.scheduler.add_job(
             self.check_staleness, "interval", minutes=15, id="staleness", max_instances=1,
             next_run_time=first + dt.timedelta(minutes=1),

@@ -24,7 +24,7 @@ from bot.quality.events import QualityEvent
 from bot.quality.gate import QualityGate
 from bot.runtime.crosscheck import CrossCheck
 from bot.sources.base import FetchResult
-from bot.store.records import NewAlert, PlannedDelivery
+from bot.store.records import NewAlert, PlannedDelivery, Subscription
 from bot.store.store import Store
 from signals.incremental import IncrementalEngine, OutOfOrderError
 from signals.observation import Observation
@@ -32,6 +32,8 @@ from signals.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+# Deliveries for an alert that is not everyone's (a personal rule's), or None.
+Router = Callable[[NewAlert, Sequence[Subscription], dt.datetime], list[PlannedDelivery] | None]
 WARMUP_DAYS = 400  # > 250 observations of every series, with holidays
 
 
@@ -54,6 +56,7 @@ class Pipeline:
         *,
         on_alerts: Callable[[], None] | None = None,
         crosscheck: CrossCheck | None = None,
+        router: Router | None = None,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -62,6 +65,7 @@ class Pipeline:
         self.clock = clock
         self.crosscheck = crosscheck or CrossCheck(gate)
         self._on_alerts = on_alerts
+        self._router = router  # personal rules' owner-only routing (issue 13)
         self._last: dict[str, Observation] = {}
         self._lock = asyncio.Lock()
 
@@ -142,7 +146,8 @@ class Pipeline:
         subs = await self.store.active_subscriptions() if result.events else []
 
         def route(alert: NewAlert) -> list[PlannedDelivery]:
-            return plan(alert, subs, now)
+            own = self._router(alert, subs, now) if self._router else None
+            return plan(alert, subs, now) if own is None else own
 
         await self.store.save_evaluation(snapshot, now, result.events, result.rule_states, route)
         if snapshot.score is not None:

@@ -10,7 +10,7 @@ otherwise). ``stop()`` undoes it in reverse. No loop is owned here.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -29,6 +29,10 @@ from bot.telegram.app import (
 from bot.telegram.context import Clock, utc_now
 from bot.telegram.membership import membership_handler
 from bot.telegram.notifier import TelegramNotifier
+
+if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
+    from bot.commands.rules import RulesService
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
@@ -60,6 +64,8 @@ class TelegramAdapter:
         notifier: TelegramNotifier | None = None,
         clock: Clock = utc_now,
         pacer: SendPacer | None = None,
+        rules: RulesService | None = None,
+        digest: DigestService | None = None,
     ) -> None:
         tg = settings.telegram if isinstance(settings, Settings) else settings
         self._settings = tg
@@ -67,7 +73,12 @@ class TelegramAdapter:
         self.secret_token = secret_token or secrets.token_urlsafe(32)
         self.pacer = pacer or SendPacer()
         self.application: TelegramApp = build_application(
-            tg, service, rate_limiter=rate_limiter or reply_rate_limiter(self.pacer), clock=clock
+            tg,
+            service,
+            rate_limiter=rate_limiter or reply_rate_limiter(self.pacer),
+            clock=clock,
+            rules=rules,
+            digest=digest,
         )
         if store is not None:
             self.application.add_handler(membership_handler(store))

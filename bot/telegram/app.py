@@ -9,7 +9,7 @@ alert notifier and the dispatcher use: one budget of 30 msg/s, 1/s per chat,
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
@@ -24,6 +24,10 @@ from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
 from bot.telegram.notifier import api_base
 from bot.telegram.pacing import PacedRateLimiter
 from bot.throttle.commands import CommandGuard
+
+if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
+    from bot.commands.rules import RulesService
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ def build_application(
     concurrent_updates: int = CONCURRENT_UPDATES,
     clock: Clock = utc_now,
     guard: CommandGuard | None = None,
+    rules: RulesService | None = None,
+    digest: DigestService | None = None,
 ) -> TelegramApp:
     """An Application ready for ``initialize()``; nothing is contacted until then.
 
@@ -62,7 +68,9 @@ def build_application(
         .concurrent_updates(concurrent_updates)
         .build()
     )
-    deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock)
+    deps = Deps(
+        service=service, admins=frozenset(settings.admins), clock=clock, rules=rules, digest=digest
+    )
     app.add_handler(guard_handler(guard or CommandGuard()), group=GUARD_GROUP)
     app.add_handlers(handlers(deps))
     app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)

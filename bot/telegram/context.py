@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -21,6 +21,10 @@ from bot.notify.base import Target
 from bot.render.telegram.answers import error_doc
 from bot.render.telegram.text import Doc
 from bot.store.records import SubscriptionKind
+
+if TYPE_CHECKING:
+    from bot.commands.digest import DigestService
+    from bot.commands.rules import RulesService
 
 Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -37,6 +41,8 @@ class Deps:
     service: CommandService
     admins: frozenset[int] = field(default_factory=frozenset)
     clock: Clock = utc_now
+    rules: RulesService | None = None  # /rule (issue 13); None: the command is not offered
+    digest: DigestService | None = None  # /digest (issue 13)
 
 
 def topic_id(message: Message | None) -> int | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 #: Longest argument text (everything after the command) most commands accept.
 MAX_ARGS_CHARS = 100
 #: Operator commands that carry free text (the broadcast must still fit one message).
-LONG_ARGS = {"broadcast": 3000}
+LONG_ARGS = {"broadcast": 3000, "rule": 250, "rule add": 250, "rule test": 250}  # rule: 200 + name
 #: Commands that cost real work (a chart render) and so get a tighter budget.
 HEAVY = frozenset({"chart"})
 FORGET_AFTER = 600.0  # seconds idle before a bucket is dropped

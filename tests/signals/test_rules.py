@@ -55,7 +55,7 @@ def test_parse_reads_every_field() -> None:
     ("overrides", "field", "words"),
     [
         ({"when": "jgb.40y => 3"}, "when", "expected"),
-        ({"when": "jgb.41y >= 3"}, "when", "unknown indicator"),
+        ({"when": "jgb.41y >= 3"}, "when", "unknown series 'jgb.41y' — did you mean jgb.40y?"),
         ({"clear": -5}, "clear", "must be at or above"),
         ({"clear": "low"}, "clear", "expected a number"),
         ({"level": "panic"}, "level", "choose one of"),

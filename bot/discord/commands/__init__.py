@@ -6,11 +6,15 @@ from typing import Any
 
 import discord
 
+from bot.commands.digest import DigestService
+from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.commands.alerts import AlertsGroup
+from bot.discord.commands.digest import DigestGroup
 from bot.discord.commands.guards import CarrywatchTree
 from bot.discord.commands.market import market_commands
+from bot.discord.commands.rules import RuleGroup
 
 __all__ = ["CarrywatchTree", "build_tree"]
 
@@ -20,6 +24,8 @@ def build_tree(
     service: CommandService,
     channels: AlertChannels,
     guild: discord.abc.Snowflake | None = None,
+    rules: RulesService | None = None,
+    digest: DigestService | None = None,
 ) -> CarrywatchTree:
     """Every carrywatch command on a new tree, registered for ``guild`` (None: global)."""
     from bot.discord.throttle import GuardedTree  # argument bounds and rate limits first
@@ -29,6 +35,10 @@ def build_tree(
         *market_commands(service, channels, tree, guild),
         AlertsGroup(service, channels),
     ]
+    if rules is not None:
+        commands.append(RuleGroup(rules))
+    if digest is not None:
+        commands.append(DigestGroup(digest))
     for command in commands:
         tree.add_command(command, guild=guild)
     return tree

@@ -12,6 +12,7 @@ from __future__ import annotations
 import discord
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
+from bot.digest import DIGEST_RULE
 from bot.render.alert_words import (
     ALERT_LEVEL,
     RISK_HINT,
@@ -37,6 +38,8 @@ def _live(message: AlertMessage) -> list[AlertEvent]:
 
 def _event_title(e: AlertEvent) -> str:
     if e.kind is EventKind.BROADCAST:
+        if e.rule == DIGEST_RULE:
+            return "📣 Weekly digest"
         return "📣 Message from the carrywatch operators"
     if e.kind is EventKind.TEST:
         return "🧪 Test alert: delivery to this channel works"

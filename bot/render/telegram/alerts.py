@@ -11,6 +11,7 @@ arrive without a sound, high and severe with one.
 from __future__ import annotations
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
+from bot.digest import DIGEST_RULE
 from bot.render.alert_words import (
     ALERT_LEVEL,
     RISK_HINT,
@@ -67,7 +68,12 @@ def event_lines(event: AlertEvent, tz: str | None) -> list[Line]:
     """One event's block; a broadcast is the operators' text with nothing added."""
     if event.kind is EventKind.BROADCAST:  # headline: the operator's text
         body = [line(text) for text in event.headline.splitlines()]
-        return [line("📣 ", b("Message from the carrywatch operators")), *body]
+        title = (
+            "Weekly digest"
+            if event.rule == DIGEST_RULE
+            else "Message from the carrywatch operators"
+        )
+        return [line("📣 ", b(title)), *body]
     if event.kind is EventKind.TEST:
         return [
             line("🧪 ", b("Test alert: delivery to this chat works.")),

@@ -12,7 +12,15 @@ from typing import Any
 from telegram.ext import BaseHandler
 
 from bot.telegram.context import Deps
-from bot.telegram.handlers import admin, fallback, info, settings, subscriptions
+from bot.telegram.handlers import (
+    admin,
+    digest,
+    fallback,
+    info,
+    rules,
+    settings,
+    subscriptions,
+)
 
 Handler = BaseHandler[Any, Any, Any]
 
@@ -26,6 +34,8 @@ def handlers(deps: Deps) -> list[Handler]:
         *subscriptions.handlers(deps),
         *settings.handlers(deps),
         *admin.handlers(deps),
+        *rules.handlers(deps),
+        *digest.handlers(deps),
     ]
 
 

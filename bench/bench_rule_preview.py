@@ -1,0 +1,95 @@
+"""Rule preview latency: in memory (as the bot answers /rule test) and the CLI end to end.
+
+In memory: the scored history is loaded once, then each of a set of rules is
+previewed many times (parse + walk + summary, and separately the chart); p50
+and p99 against the 200 ms target. Baseline in the same run: the same rules
+walked with ``walk_rules`` (one RuleBook step per day), which the preview's
+skipping walk replaces. CLI: wall time of ``carrywatch rules test --json``
+against ``carrywatch --help`` (the CLI's own start-up), target ratio <= 2.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._common import emit, history_dir, pct
+from bot.charts.rule_preview import render_rule_chart
+from bot.rules.previews import chart_data, load_scored_history, preview_expr
+from signals.backtest import walk_rules
+from signals.preview import personal_rule
+from signals.rule_expr import parse_expression
+
+RULES = (
+    "jgb.40y >= 3.8",
+    "jgb.30y.chg_5d_bp >= 20",
+    "usdjpy.chg_1d_pct <= -2",
+    "usdjpy.chg_5d_pct <= -3 for 2d",
+    "btc.drawdown_30d <= -20 for 2d",
+    "btc.chg_1d_pct <= -8",
+    "score >= 60",
+    "score >= 75 for 1d",
+    "spread.us_jp_10y <= 2",
+    "component.yen_squeeze >= 50",
+)
+ROUNDS = 30
+CLI_RUNS = 3
+
+
+def _wall(args: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(args, env=env, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    directory = history_dir()
+    t = time.perf_counter()
+    history = load_scored_history(directory)
+    load_s = time.perf_counter() - t
+    samples, charts, baseline = [], [], []
+    for _ in range(ROUNDS):
+        for text in RULES:
+            t = time.perf_counter()
+            preview_expr(history, parse_expression(text))
+            samples.append(time.perf_counter() - t)
+    for text in RULES:
+        t = time.perf_counter()
+        render_rule_chart(chart_data(history, preview_expr(history, parse_expression(text))))
+        charts.append(time.perf_counter() - t)
+        rule = personal_rule(parse_expression(text), "r")
+        t = time.perf_counter()
+        walk_rules(history, [rule])
+        baseline.append(time.perf_counter() - t)
+    exe = str(Path(sys.executable).with_name("carrywatch"))
+    env = {**os.environ, "CARRYWATCH_HISTORY_DIR": str(directory)}
+    startup = min(_wall([exe, "--help"], env) for _ in range(CLI_RUNS))
+    cli = min(_wall([exe, "rules", "test", RULES[4], "--json"], env) for _ in range(CLI_RUNS))
+    emit(
+        {
+            "bench": "rule_preview",
+            "rules": len(RULES),
+            "samples": len(samples),
+            "history_days": len(history),
+            "history_load_s": round(load_s, 3),
+            "preview_p50_ms": round(pct(samples, 50) * 1000, 2),
+            "preview_p99_ms": round(pct(samples, 99) * 1000, 2),
+            "preview_target_ms": 200,
+            "preview_with_chart_p50_ms": round((pct(samples, 50) + pct(charts, 50)) * 1000, 1),
+            "chart_p99_ms": round(pct(charts, 99) * 1000, 1),
+            "baseline_walk_rules_p50_ms": round(pct(baseline, 50) * 1000, 1),
+            "ratio_baseline_over_preview_p50": round(pct(baseline, 50) / pct(samples, 50), 1),
+            "cli_startup_help_s": round(startup, 3),
+            "cli_rules_test_s": round(cli, 3),
+            "ratio_cli_over_startup": round(cli / startup, 2),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Send every due weekly digest through the outbox (same dispatcher, limits, retries).
+
+Run every few minutes by the leader. Each digest is one outbox alert of kind
+``broadcast`` addressed to its owner only, with the dedup key
+``(weekly-digest, <owner>:<local date>, broadcast)``: a crash between queueing
+and marking, or two replicas, still queue it once, and the mark is set after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from bot.alerts.events import EventKind
+from bot.digest import DIGEST_RULE
+from bot.digest.content import MARKETS, SUPERLONG, build_digest, digest_text
+from bot.digest.schedule import due_on
+from bot.notify.base import Target
+from bot.store.digests import Digests
+from bot.store.records import NewAlert
+from bot.store.store import Store
+from signals.levels import Level
+
+log = logging.getLogger(__name__)
+RULE = DIGEST_RULE
+CAUSE = "Weekly digest"
+
+
+async def delivery_target(store: Store, owner: Target) -> Target | None:
+    """Where an owner's messages go: itself, or a Discord server's alert channel."""
+    if owner.platform == "discord" and owner.chat_id.startswith("guild:"):
+        channel = await store.meta_get(f"discord.alert_channel.{owner.chat_id[6:]}")
+        return Target("discord", channel) if channel else None
+    return owner
+
+
+async def digest_for(store: Store, day: dt.date, now: dt.datetime) -> str:
+    """The text for the week before local ``day`` (its seven previous market dates)."""
+    first, last = day - dt.timedelta(days=7), day - dt.timedelta(days=1)
+    snaps = await store.snapshots_between(first, last)
+    scores = [(s.as_of, s.score) for s in snaps if s.score is not None]
+    observations = await store.load_observations(
+        since=first - dt.timedelta(days=14), series=[*SUPERLONG, *MARKETS]
+    )
+    by_series: dict[str, list[tuple[dt.date, float]]] = {}
+    for o in sorted(observations, key=lambda o: o.date):
+        if o.date <= last:
+            by_series.setdefault(o.series, []).append((o.date, o.value))
+    alerts = [a for a in await store.recent_alerts(500) if a.rule != RULE]
+    return digest_text(build_digest(first, last, scores, by_series, alerts))
+
+
+class DigestJob:
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime]) -> None:
+        self._store = store
+        self._digests = Digests(store)
+        self._clock = clock
+
+    async def run_once(self) -> list[Target]:
+        """Queue every digest due now; returns the targets queued to."""
+        now = self._clock()
+        sent: list[Target] = []
+        for prefs in await self._digests.enabled():
+            day = due_on(now, prefs.weekday, prefs.hour, prefs.tz, prefs.last_sent_for)
+            if day is None:
+                continue
+            target = await delivery_target(self._store, prefs.owner)
+            if target is None:
+                log.info("digest for %s skipped: no alert channel", prefs.owner)
+                continue
+            owner = prefs.owner
+            event = NewAlert(
+                rule=RULE,
+                kind=EventKind.BROADCAST,
+                level=Level.LOW,
+                headline=await digest_for(self._store, day, now),
+                cause=CAUSE,
+                as_of=day,
+                created_at=now,
+                episode=f"{owner.platform}:{owner.chat_id}:{owner.thread_id or ''}:{day}"[:64],
+            )
+            queued = await self._store.enqueue_alert(event, [target])
+            await self._digests.mark_sent(owner, day.isoformat(), now)
+            if queued is not None:
+                sent.append(target)
+        return sent

@@ -1,0 +1,79 @@
+"""Rule previews over history kept in memory: parse, walk, and chart one expression.
+
+The scored history (every indicator on every day, ~1 s to load and score) is
+built once — by the CLI for one run, by the bot at the first preview — and
+then each preview is a walk over arrays in memory (milliseconds; see
+``bench/bench_rule_preview.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.charts.rule_preview import RuleChartData, render_rule_chart
+from bot.render.rule_preview import rule_title
+from signals.backtest import indicator_array
+from signals.engine import ScoredHistory, score_history
+from signals.preview import Preview, personal_rule, preview
+from signals.rule_expr import RuleExpr, parse_expression
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    preview: Preview
+    chart: bytes | None
+
+
+def load_scored_history(history_dir: Path) -> ScoredHistory:
+    """Read and score the whole history directory (blocking; ~1 s)."""
+    from bot.history.loader import load_history_panel
+
+    return score_history(load_history_panel(history_dir))
+
+
+def chart_data(history: ScoredHistory, result: Preview) -> RuleChartData:
+    column = indicator_array(history, result.rule.indicator)
+    has = ~np.isnan(column)
+    return RuleChartData(history.dates[has], column[has], result, rule_title(result))
+
+
+def preview_expr(history: ScoredHistory, expr: RuleExpr, name: str = "preview") -> Preview:
+    return preview(history, expr, personal_rule(expr, name))
+
+
+class PreviewHistory:
+    """The bot's in-memory history for previews; loaded once, in a worker thread."""
+
+    def __init__(self, history_dir: Path | None, history: ScoredHistory | None = None) -> None:
+        self._dir = history_dir
+        self._history = history
+        self._lock = asyncio.Lock()
+
+    @property
+    def available(self) -> bool:
+        return self._history is not None or self._dir is not None
+
+    async def history(self) -> ScoredHistory | None:
+        if self._history is None and self._dir is not None:
+            async with self._lock:
+                if self._history is None:
+                    self._history = await asyncio.to_thread(load_scored_history, self._dir)
+        return self._history
+
+    async def run(self, text: str, *, chart: bool = True) -> PreviewResult | None:
+        """Parse ``text`` (RuleExprError on a mistake) and preview it; None without history."""
+        expr = parse_expression(text)
+        history = await self.history()
+        if history is None:
+            return None
+        result = await asyncio.to_thread(preview_expr, history, expr)  # keep the loop free
+        png = (
+            await asyncio.to_thread(render_rule_chart, chart_data(history, result))
+            if chart
+            else None
+        )
+        return PreviewResult(result, png)
