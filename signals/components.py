@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signals.config import EngineConfig, MoveRamps, Ramp, ShockRule
+from signals.config import EngineConfig, JointShock, MoveRamps, Ramp, ShockRule
 from signals.indicators import change_suffix
 
 FloatArray = np.ndarray
@@ -134,8 +134,24 @@ def shock_strength(inputs: Inputs, rule: ShockRule, n: int) -> FloatArray:
     return out
 
 
+def _row_strength(inputs: Inputs, rule: ShockRule, i: int) -> float:
+    """:func:`shock_strength` for one row, in scalar arithmetic (NaN: no move today)."""
+    za = inputs.get(f"{rule.series}.z_1d")
+    ca = inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}")
+    if za is None or ca is None:
+        return math.nan
+    z, chg = float(za[i]), float(ca[i])
+    if math.isnan(z) or math.isnan(chg):
+        return math.nan
+    if rule.direction == 0:
+        z, chg = abs(z), abs(chg)
+    elif rule.direction < 0:
+        z, chg = -z, -chg
+    return min(z / rule.sigmas, chg / rule.floor)
+
+
 def strongest_shock(inputs: Inputs, i: int, cfg: EngineConfig) -> tuple[ShockRule | None, float]:
-    """The rule closest to (or past) a shock on row ``i`` and its strength, for explanations.
+    """The single-market rule closest to (or past) a shock on row ``i`` and its strength.
 
     Scalar arithmetic of :func:`shock_strength` (one row, no arrays): a
     snapshot's words and codes need it twice per build, on the live path too.
@@ -143,27 +159,43 @@ def strongest_shock(inputs: Inputs, i: int, cfg: EngineConfig) -> tuple[ShockRul
     best: ShockRule | None = None
     best_s = -math.inf
     for rule in cfg.shocks:
-        za, ca = (
-            inputs.get(f"{rule.series}.z_1d"),
-            inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}"),
-        )
-        if za is None or ca is None:
-            continue
-        z, chg = float(za[i]), float(ca[i])
-        if math.isnan(z) or math.isnan(chg):
-            continue
-        if rule.direction == 0:
-            z, chg = abs(z), abs(chg)
-        elif rule.direction < 0:
-            z, chg = -z, -chg
-        strength = min(z / rule.sigmas, chg / rule.floor)
-        if strength > best_s:
+        strength = _row_strength(inputs, rule, i)
+        if strength > best_s:  # False for NaN
             best, best_s = rule, strength
     return best, best_s
 
 
+def joint_strength(inputs: Inputs, joint: JointShock, n: int) -> FloatArray:
+    """How far today is toward a joint shock: the weaker of the lead and its best confirmation."""
+    confirm = np.full(n, np.nan)
+    for rule in joint.confirm:
+        confirm = np.fmax(confirm, shock_strength(inputs, rule, n))
+    out: FloatArray = np.minimum(shock_strength(inputs, joint.lead, n), confirm)
+    return out
+
+
+def strongest_joint(
+    inputs: Inputs, i: int, cfg: EngineConfig
+) -> tuple[JointShock, ShockRule, float] | None:
+    """The joint shock closest to (or past) one on row ``i``: (joint, confirming rule, strength)."""
+    best: tuple[JointShock, ShockRule, float] | None = None
+    for joint in cfg.joint_shocks:
+        lead = _row_strength(inputs, joint.lead, i)
+        if math.isnan(lead):
+            continue
+        for rule in joint.confirm:
+            confirm = _row_strength(inputs, rule, i)
+            if math.isnan(confirm):  # no JGB move dated today: nothing confirms
+                continue
+            strength = min(lead, confirm)
+            if strength > (best[2] if best is not None else -math.inf):
+                best = (joint, rule, strength)
+    return best
+
+
 def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
-    """100 on the market date of a one-day shock in any market, else its strongest approach.
+    """100 on the market date of a one-day shock in any market (or a joint yen–JGB
+    shock), else the strongest approach.
 
     0 when no market moved today in the stress direction; NaN when no market has
     a move dated today at all (a weekend for all but BTC, a holiday).
@@ -171,6 +203,8 @@ def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     best = np.full(n, np.nan)
     for rule in cfg.shocks:
         best = np.fmax(best, shock_strength(inputs, rule, n))
+    for joint in cfg.joint_shocks:
+        best = np.fmax(best, joint_strength(inputs, joint, n))
     out: FloatArray = np.minimum(np.maximum(best, 0.0), 1.0) * 100.0
     return out
 

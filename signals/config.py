@@ -63,6 +63,17 @@ class ShockRule:
 
 
 @dataclass(frozen=True, slots=True)
+class JointShock:
+    """A yen move that is extreme for the yen but under its own shock floor, on a
+    market date when JGBs also moved unusually (either way): the Japan-driven
+    signature of an unwind. Its strength is the weaker of ``lead`` and the
+    strongest of ``confirm`` (each a :class:`ShockRule`, read the same way)."""
+
+    lead: ShockRule
+    confirm: tuple[ShockRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EngineConfig:
     windows: Windows = field(default_factory=Windows)
     # Component base weights; renormalised over the components available on a date.
@@ -117,6 +128,19 @@ class EngineConfig:
         ShockRule("jgb.30y", 0, 15.0),
         ShockRule("jgb.40y", 0, 15.0),
         ShockRule("spread.us_jp_10y", -1, 20.0),
+    )
+    # A joint yen–JGB shock is a shock too: the yen up >= 3σ and >= 1.5 % (the
+    # "big move" size, below the single-market 2.5 %) while a JGB yield moves
+    # >= 2σ and >= 4 bp either way on the same market date. BoJ, fiscal or
+    # Japan-wide news moves both at once (the 2024 hike, the 2011 quake, the
+    # YCC change); a yen-only jump of that size is usually a dollar story
+    # (CNY revaluation 2005-07-21, 2019-08-23) and stays under the floor.
+    # 4 bp is twice a yield-curve-control tick, so a capped 10y does not confirm.
+    joint_shocks: tuple[JointShock, ...] = (
+        JointShock(
+            ShockRule("usdjpy", -1, 1.5),
+            tuple(ShockRule(t, 0, 4.0, 2.0) for t in ("jgb.10y", "jgb.20y", "jgb.30y", "jgb.40y")),
+        ),
     )
     shock_floor: float = 50.0
     # Drawdowns from the 30-day high count only while the market is still moving

@@ -13,6 +13,7 @@ from signals.components import (
     comovement_parts,
     component_specs,
     still_moving,
+    strongest_joint,
     strongest_shock,
 )
 from signals.config import EngineConfig
@@ -34,17 +35,30 @@ _SHOCK_LABEL = {
 def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
     """The market closest to (or past) a one-day shock today, in words."""
     best, best_s = strongest_shock(inputs, i, cfg)
+    joint = strongest_joint(inputs, i, cfg)
+    if joint is not None and joint[2] >= 1.0 and best_s < 1.0:
+        lead, confirm, _ = joint
+        return (
+            f"{_day_move(inputs, i, lead.lead.series)} with "
+            f"{_day_move(inputs, i, confirm.series)}: a joint yen–JGB shock, "
+            f"score held at {cfg.shock_floor:.0f}+"
+        )
     if best is None or best_s <= 0:
         return "no market moved sharply the stress way today"
     unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
-    chg = _val(inputs, f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}", i)
-    z = _val(inputs, f"{best.series}.z_1d", i)
-    move = _bp(chg or 0.0) if unit == "bp" else _pct(chg or 0.0)
-    label = _SHOCK_LABEL.get(best.series, best.series)
-    text = f"{label} {move} today ({_sigma(z or 0.0)} of 250 days)"
+    text = _day_move(inputs, i, best.series)
     if best_s >= 1.0:
         return text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+"
     return text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}"
+
+
+def _day_move(inputs: Mapping[str, FloatArray], i: int, series: str) -> str:
+    """ "USD/JPY -1.9% today (-3.6σ of 250 days)"."""
+    unit = "bp" if series.startswith(("jgb.", "spread.")) else "%"
+    chg = _val(inputs, f"{series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}", i)
+    z = _val(inputs, f"{series}.z_1d", i)
+    move = _bp(chg or 0.0) if unit == "bp" else _pct(chg or 0.0)
+    return f"{_SHOCK_LABEL.get(series, series)} {move} today ({_sigma(z or 0.0)} of 250 days)"
 
 
 def _drawdown_text(dd: float, chg: float | None, full_at: float) -> str:

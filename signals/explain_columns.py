@@ -22,10 +22,12 @@ from signals.components import (
     ComponentSpec,
     comovement_parts,
     component_specs,
+    joint_strength,
     still_moving,
 )
 from signals.config import EngineConfig
 from signals.engine import ScoredHistory
+from signals.explain import _shock_text
 from signals.indicators import change_suffix
 from signals.levels import level_for
 
@@ -235,7 +237,18 @@ def _strongest_shocks(r: _Range, cfg: EngineConfig) -> tuple[list[int], list[flo
 def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     """The market closest to (or past) a one-day shock, per day."""
     out = []
+    sliced = {
+        key: arr[r.lo : r.hi]
+        for key, arr in r.h.inputs.items()
+        if key.endswith(("_1d", "_1d_bp", "_1d_pct"))
+    }
+    joint = np.full(r.n, -np.inf)
+    for js in cfg.joint_shocks:
+        joint = np.fmax(joint, joint_strength(sliced, js, r.n))
     for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
+        if joint[j] >= 1.0 and strength < 1.0:  # rare: the scalar path's exact words
+            out.append(_shock_text(r.h.inputs, r.lo + j, cfg))
+            continue
         if k < 0 or strength <= 0:
             out.append("no market moved sharply the stress way today")
             continue

@@ -12,7 +12,9 @@
 ``comovement``    yen, btc, jgb (each 0..1 of a full move), moving (count)
 ``shock``         series (str), chg_1d, z_1d, sigmas, floor, floor_score —
                   a one-day shock; ``shock_approach``: the same, not yet one;
-                  ``no_shock``: nothing moved the stress way today
+                  ``no_shock``: nothing moved the stress way today; a joint
+                  yen–JGB shock adds with_series, with_chg_1d, with_z_1d,
+                  with_sigmas, with_floor (the confirming JGB move)
 ``stale``         series (str), last_seen (str, ISO date), age_days
 ``no_data``       series (str, comma-separated)
 ================  ===========================================================
@@ -28,8 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from signals.components import comovement_parts, still_moving, strongest_shock
-from signals.config import EngineConfig
+from signals.components import comovement_parts, still_moving, strongest_joint, strongest_shock
+from signals.config import EngineConfig, ShockRule
 from signals.indicators import change_suffix
 
 FloatArray = np.ndarray
@@ -49,6 +51,20 @@ def _params(inputs: Mapping[str, FloatArray], i: int, keys: Mapping[str, str]) -
         if arr is not None and not math.isnan(float(arr[i])):
             out[name] = float(arr[i])
     return out
+
+
+def _joint_reason(
+    inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig, lead: ShockRule, confirm: ShockRule
+) -> Reason:
+    """A joint shock: the lead (yen) move's facts, and the confirming JGB move's as with_*."""
+    params: dict[str, Param] = {"series": lead.series, "with_series": confirm.series}
+    for prefix, rule in (("", lead), ("with_", confirm)):
+        keys = {f"{prefix}chg_1d": f"{rule.series}.{change_suffix(rule.series, 1)}",
+                f"{prefix}z_1d": f"{rule.series}.z_1d"}  # fmt: skip
+        params |= _params(inputs, i, keys)
+        params |= {f"{prefix}sigmas": rule.sigmas, f"{prefix}floor": rule.floor}
+    params["floor_score"] = cfg.shock_floor
+    return Reason("shock", params)
 
 
 def _counted(inputs: Mapping[str, FloatArray], i: int, key: str, full_at: float) -> float | None:
@@ -91,6 +107,9 @@ def reason_for(
                 "z_1d": f"{best.series}.z_1d"}  # fmt: skip
         params: dict[str, Param] = {"series": best.series, **_params(inputs, i, keys)}
         params |= {"sigmas": best.sigmas, "floor": best.floor, "floor_score": cfg.shock_floor}
+        joint = strongest_joint(inputs, i, cfg)
+        if joint is not None and joint[2] >= 1.0 and best_s < 1.0:
+            return _joint_reason(inputs, i, cfg, joint[0].lead, joint[1])
         return Reason("shock" if best_s >= 1.0 else "shock_approach", params)
     row = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
     parts = [float(p[0]) for p in comovement_parts(row, cfg, 1)]

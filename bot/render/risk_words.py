@@ -140,6 +140,20 @@ def _together_sentence(values: Mapping[str, float], score: float | None) -> str:
     return "markets are not moving together much"
 
 
+def _joint_clause(p: Mapping[str, float | str]) -> str:
+    """A joint yen–JGB shock (signals' ``with_*`` params): the JGB move that confirmed it."""
+    series, chg = p.get("with_series"), p.get("with_chg_1d")
+    if (
+        not isinstance(series, str)
+        or not series.startswith("jgb.")
+        or not isinstance(chg, float | int)
+    ):
+        return ""
+    way = "rising" if chg >= 0 else "falling"
+    tenor = series.split(".")[1].removesuffix("y")
+    return f", with the {tenor}-year JGB yield {way} {size(chg, Unit.BP)} the same day"
+
+
 def _shock_sentence(c: ComponentView) -> str:
     p = c.reason_params
     series, chg, sigmas = p.get("series"), p.get("chg_1d"), p.get("z_1d")  # z: its own σ
@@ -153,7 +167,7 @@ def _shock_sentence(c: ComponentView) -> str:
             tenor=series.split(".")[1].removesuffix("y"), move=size(chg, Unit.BP), sigmas=times
         )
     if series == "usdjpy":
-        return SHOCKS["usdjpy"].format(move=size(chg, Unit.PCT), sigmas=times)
+        return SHOCKS["usdjpy"].format(move=size(chg, Unit.PCT), sigmas=times) + _joint_clause(p)
     if series == "btc":
         return SHOCKS["btc"].format(move=size(chg, Unit.PCT), sigmas=times)
     if series.startswith("spread."):

@@ -135,6 +135,53 @@ def test_engine_catches_as_many_episodes_as_the_weekly_rule(checked: tuple) -> N
     assert sum(c.engine for c in calm) < sum(c.rule_5d for c in calm)
 
 
+def test_engine_is_on_time_in_more_episodes_than_the_weekly_rule(checked: tuple) -> None:  # type: ignore[type-arg]
+    """Both readings of "on time": first alert on or before the first big move, and
+    alerting on that day itself. The engine must beat the weekly rule on both."""
+    history, panel = checked
+    rows = episode_rows(history, panel)
+
+    def early(pick: str) -> int:
+        return sum((lag := getattr(r, pick).lag) is not None and lag <= 0 for r in rows)
+
+    def on_day(pick: str) -> int:
+        return sum(getattr(r, pick).on_day for r in rows)
+
+    assert early("engine") > early("rule_5d") >= early("rule_1d")
+    assert on_day("engine") > on_day("rule_5d")
+    assert on_day("engine") <= early("engine")
+
+
+@pytest.mark.parametrize(
+    ("day", "confirm"),
+    [("2024-07-31", "jgb.10y"), ("2011-03-11", "jgb.10y")],
+    ids=["hike", "quake"],
+)
+def test_a_joint_yen_jgb_shock_lifts_the_day_to_high(
+    checked: tuple, day: str, confirm: str
+) -> None:  # type: ignore[type-arg]
+    """The yen >= 3σ but under its own 2.5 % floor, with a JGB >= 2σ move the same day."""
+    history, _ = checked
+    snap = history.snapshot(int(np.searchsorted(history.dates, np.datetime64(day))))
+    yen = snap.indicators["usdjpy.chg_1d_pct"]
+    assert -2.5 < yen <= -1.5 and snap.indicators["usdjpy.z_1d"] <= -3
+    assert abs(snap.indicators[f"{confirm}.z_1d"]) >= 2
+    shock = snap.component("day_shock")
+    assert shock.score == 100.0 and "joint yen–JGB shock" in shock.reason
+    assert shock.reason_params["with_series"] == confirm
+    assert snap.level is not None and snap.level >= Level.HIGH
+
+
+def test_a_yen_only_jump_is_not_a_joint_shock(checked: tuple) -> None:  # type: ignore[type-arg]
+    """2005-07-21 (CNY revaluation): USD/JPY -2.0 % at -3.9σ, JGBs under 1σ: a dollar/China
+    story, not a Japan shock; the calm year stays below high."""
+    history, _ = checked
+    snap = history.snapshot(int(np.searchsorted(history.dates, np.datetime64("2005-07-21"))))
+    assert snap.indicators["usdjpy.z_1d"] <= -3 and snap.indicators["usdjpy.chg_1d_pct"] <= -1.5
+    assert snap.component("day_shock").score < 100.0
+    assert snap.level is not None and snap.level < Level.HIGH
+
+
 def test_score_is_bounded_and_defined_once_data_exists(scored: pd.DataFrame) -> None:
     valid = scored.loc["1975":"2026-06-05", "score"]  # until the last FX and JGB files end
     assert valid.notna().all()

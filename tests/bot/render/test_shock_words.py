@@ -22,6 +22,22 @@ def test_a_usdjpy_drop_reads_as_the_yen_jumping() -> None:
     assert text.startswith("the yen jumped 3.1 % against the dollar today, 5×")
 
 
+def test_a_joint_yen_jgb_shock_names_the_confirming_jgb_move() -> None:
+    text = component_sentence(
+        shock(
+            "shock",
+            series="usdjpy",
+            chg_1d=-1.9,
+            z_1d=-3.6,
+            with_series="jgb.10y",
+            with_chg_1d=5.8,
+            with_z_1d=2.3,
+        )
+    )
+    assert text.startswith("the yen jumped 1.9 % against the dollar today, 4×")
+    assert text.endswith(", with the 10-year JGB yield rising 6 bp the same day")
+
+
 def test_no_shock_and_malformed_params_say_so_in_words() -> None:
     assert component_sentence(shock("no_shock")) == NO_SHOCK
     assert component_sentence(shock("shock", series="btc")) == NO_SHOCK
