@@ -342,3 +342,15 @@ def facts_unit(facts: AlertFacts, legacy_unit: str = "") -> Unit:
     if facts.indicator:
         return unit_of(facts.indicator)
     return _LEGACY_UNITS.get(legacy_unit, Unit.PLAIN)
+
+
+PERSONAL_PREFIX = "my-"  # bot.rules.personal_policy names a chat's own rules my-<id>-<name>
+
+
+def rule_label(rule: str, description: str) -> str:
+    """``rule score-high``; a chat's own rule by the name and expression it was given:
+    ``your rule yen2: usdjpy.chg_1d_pct <= -2``."""
+    if rule.startswith(PERSONAL_PREFIX) and description.startswith("Your rule: "):
+        name = rule.split("-", 2)[-1]
+        return f"your rule {name}: {description.removeprefix('Your rule: ')}"
+    return f"rule {rule}"

@@ -29,6 +29,7 @@ from bot.render.common import (
     duration_words,
     local_time,
     mark,
+    rule_label,
     zone,
 )
 from bot.render.telegram.text import Doc, Line, b, i, line
@@ -50,7 +51,7 @@ def footer(event: AlertEvent, tz: str | None) -> str:
     """When it was sent, which market day it is about (if not that day), the rule."""
     local = event.created_at.astimezone(zone(tz)).date()
     data = f" · market data of {day_text(event.as_of)}" if event.as_of != local else ""
-    return f"{when(event, tz)}{data} · rule {event.rule}"
+    return f"{when(event, tz)}{data} · {rule_label(event.rule, event.description)}"
 
 
 def silent(message: AlertMessage) -> bool:

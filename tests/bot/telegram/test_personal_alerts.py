@@ -51,7 +51,9 @@ async def test_personal_rule_fires_to_its_owner_only(
         await runtime.stop()
     mine = "\n".join(m.plain_text or "" for m in tg.messages_to(USER)[before[USER] :])
     theirs = "\n".join(m.plain_text or "" for m in tg.messages_to(OTHER)[before[OTHER] :])
-    assert "USD/JPY 1-day change" in mine and "Your rule: usdjpy.chg_1d_pct <= -2" in mine
-    assert "Fri 2 Aug 22:00 UTC · rule my-1-yen2" in mine
+    assert "USD/JPY 1-day change: −2.4 %" in mine
+    assert "Fri 2 Aug 22:00 UTC · your rule yen2: usdjpy.chg_1d_pct &lt;= -2" in mine or (
+        "Fri 2 Aug 22:00 UTC · your rule yen2: usdjpy.chg_1d_pct <= -2" in mine
+    )
     assert theirs, "the other chat still gets the shared alerts"
-    assert "Your rule" not in theirs and "-yen2" not in theirs and "-gone" not in theirs
+    assert "your rule" not in theirs.lower() and "-yen2" not in theirs and "-gone" not in theirs
