@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from bot.cli import backtest, config_cmd, history_cmd, replay_cmd, run_cmd
@@ -23,4 +25,12 @@ app.add_typer(run_cmd.db_app, name="db")
 
 
 def main() -> None:
-    app()
+    from bot.errors import OperatorError
+    from bot.logs import install_exit_hooks, redact
+
+    install_exit_hooks()  # an uncaught error is logged redacted, not printed raw
+    try:
+        app()
+    except OperatorError as exc:  # one line the operator can act on, secrets masked
+        typer.secho(f"error: {redact(str(exc))}", err=True, fg=typer.colors.RED)
+        sys.exit(1)

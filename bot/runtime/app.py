@@ -23,6 +23,7 @@ from bot.commands.feeds import WATCHED, poll_key, poll_record
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
+from bot.logs import loop_exception_handler
 from bot.metrics import LEADER, POLL_LATENCY, POLLS, STALE_FEEDS
 from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
@@ -30,8 +31,9 @@ from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
-from bot.runtime.leader import Leadership
+from bot.runtime.leader import CHECK_SECONDS, Leadership
 from bot.runtime.pipeline import Pipeline
+from bot.runtime.startup import rejected_token
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
@@ -42,7 +44,6 @@ from signals.levels import Level
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
-LEADER_CHECK_SECONDS = 10  # a dead leader is replaced within about this long
 
 
 def _utcnow() -> dt.datetime:
@@ -99,6 +100,7 @@ class Runtime:
 
     async def start(self) -> None:
         s = self.settings
+        asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
         await self.store.start()
         self.rules = load_rules(s.rules_file)
         self.gate = QualityGate(self.clock)
@@ -134,7 +136,7 @@ class Runtime:
                 log.info("another replica leads: dispatching and answering commands only")
             if self.leadership.exclusive:
                 self.scheduler.add_job(
-                    self.campaign, "interval", seconds=LEADER_CHECK_SECONDS, id="leadership",
+                    self.campaign, "interval", seconds=CHECK_SECONDS, id="leadership",
                     max_instances=1, coalesce=True,
                 )  # fmt: skip
 
@@ -206,7 +208,13 @@ class Runtime:
 
             self.adapters.append(DiscordAdapter(s, self.service, self.store))
         for adapter in self.adapters:
-            await adapter.start()
+            try:
+                await adapter.start()
+            except Exception as exc:
+                refused = rejected_token(adapter.notifier.platform, exc)
+                if refused is None:
+                    raise
+                raise refused from None  # the original message quotes the token
             self.dispatcher.add_notifier(adapter.notifier)
         console_on = s.alerts.console if s.alerts.console is not None else not self.adapters
         if console_on:

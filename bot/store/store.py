@@ -21,6 +21,7 @@ from bot.notify.base import Target
 from bot.store import evaluations, meta, observations, outbox, subscriptions
 from bot.store.db import make_engine, session_factory, upgrade
 from bot.store.evaluations import Fanout
+from bot.store.faults import CommitFaults
 from bot.store.records import (
     ClaimedDelivery,
     NewAlert,
@@ -66,6 +67,7 @@ class Store(Lifecycle):
         self._clock = clock
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._faults = CommitFaults(clock)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -105,7 +107,11 @@ class Store(Lifecycle):
         if self._sessions is None:
             raise StoreNotStartedError("call Store.start() first")
         async with self._sessions() as session, session.begin():
+            if self._faults.active:
+                self._faults.watch(session.sync_session)
             yield session
+        if self._faults.active:
+            self._faults.committed(session.sync_session)
 
     # -- observations ----------------------------------------------------------
 
@@ -183,9 +189,15 @@ class Store(Lifecycle):
         async with self.transaction() as s:
             return await outbox.claim_due(s, now, limit, worker_id, lease)
 
-    async def mark_sent(self, delivery_id: int, message_id: str | None, at: dt.datetime) -> bool:
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        message_id: str | None,
+        at: dt.datetime,
+        worker_id: str | None = None,
+    ) -> bool:
         async with self.transaction() as s:
-            return await outbox.mark_sent(s, delivery_id, message_id, at)
+            return await outbox.mark_sent(s, delivery_id, message_id, at, worker_id)
 
     async def mark_retry(self, delivery_id: int, next_at: dt.datetime, error: str) -> bool:
         async with self.transaction() as s:
