@@ -16,7 +16,7 @@ from bot.commands.service import CommandService
 from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
-from bot.runtime.app import Runtime
+from bot.runtime.app import Runtime, db_timeouts
 from bot.settings import Settings, load_settings
 from bot.store.db import upgrade
 from bot.store.store import Store
@@ -55,7 +55,7 @@ async def _latest_risk(settings: Settings) -> RiskAnswer:
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         raise CommandError(f"No database yet at {path}: start `carrywatch run` (or `demo`) first.")
-    async with Store(settings.database_url) as store:
+    async with Store(settings.database_url, timeouts=db_timeouts(settings)) as store:
         return await CommandService(store).risk()
 
 

@@ -37,6 +37,7 @@ from bot.runtime.startup import rejected_token
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
+from bot.store.db import DbTimeouts
 from bot.store.store import Store
 from signals.durations import parse_duration
 from signals.incremental import IncrementalEngine
@@ -48,6 +49,10 @@ Clock = Callable[[], dt.datetime]
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def db_timeouts(settings: Settings) -> DbTimeouts:
+    return DbTimeouts(settings.database.connect_timeout, settings.database.statement_timeout)
 
 
 def app_version() -> str:
@@ -82,7 +87,7 @@ class Runtime:
         self.clock = clock
         self.poll_enabled = poll
         self._history = history
-        self.store = Store(settings.database_url, clock=clock)
+        self.store = Store(settings.database_url, clock=clock, timeouts=db_timeouts(settings))
         self.http = HttpFetcher()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.adapters: list[Adapter] = []

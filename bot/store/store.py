@@ -19,7 +19,15 @@ from bot.alerts.events import AlertEvent, EventKind
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Target
 from bot.store import evaluations, meta, observations, outbox, subscriptions
-from bot.store.db import make_engine, session_factory, upgrade
+from bot.store.db import (
+    DatabaseUnreachableError,
+    DbTimeouts,
+    make_engine,
+    session_factory,
+    unreachable,
+    unreachable_error,
+    upgrade,
+)
 from bot.store.evaluations import Fanout
 from bot.store.faults import CommitFaults
 from bot.store.records import (
@@ -60,9 +68,15 @@ class Store(Lifecycle):
     """
 
     def __init__(
-        self, target: str | AsyncEngine, *, migrate: bool = True, clock: Clock = utc_now
+        self,
+        target: str | AsyncEngine,
+        *,
+        migrate: bool = True,
+        clock: Clock = utc_now,
+        timeouts: DbTimeouts | None = None,
     ) -> None:
         self._target = target
+        self._timeouts = timeouts or DbTimeouts()
         self._migrate = migrate
         self._clock = clock
         self._engine: AsyncEngine | None = None
@@ -74,12 +88,25 @@ class Store(Lifecycle):
     async def start(self) -> None:
         if self._engine is not None:
             return
-        engine = make_engine(self._target) if isinstance(self._target, str) else self._target
+        if isinstance(self._target, str):
+            engine = make_engine(self._target, self._timeouts)
+        else:
+            engine = self._target
         migrated = not self._migrate
         try:
             if self._migrate:
-                await upgrade(engine)
-                migrated = True
+                await upgrade(engine, timeouts=self._timeouts)
+            else:
+                async with engine.connect():
+                    pass  # fail here, clearly, rather than at the first query
+            migrated = True
+        except DatabaseUnreachableError:
+            raise
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            url = engine.url.render_as_string(hide_password=False)
+            raise unreachable_error(url, error, self._timeouts) from None
         finally:
             if not migrated and isinstance(self._target, str):
                 await engine.dispose()
