@@ -19,6 +19,7 @@ from telegram.ext import BaseRateLimiter
 from bot.commands.service import CommandService
 from bot.settings import Settings, TelegramSettings
 from bot.store.store import Store
+from bot.telegram import webhook
 from bot.telegram.app import TelegramApp, build_application, register_commands
 from bot.telegram.context import Clock, utc_now
 from bot.telegram.membership import membership_handler
@@ -77,6 +78,7 @@ class TelegramAdapter:
             await app.start()
             assert app.updater is not None
             if self.webhook_url:
+                webhook.install()  # a broken JSON body gets 400, not PTB's 500
                 await app.updater.start_webhook(
                     listen=self._settings.webhook_listen,
                     port=self._settings.webhook_port,
