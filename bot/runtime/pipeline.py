@@ -140,6 +140,8 @@ class Pipeline:
         policy are one state machine, and evaluations must be stored in order."""
         async with self._lock:
             now = self.clock()
+            if self._desynced:  # before the gate: it judges against what is known
+                await self.resync(now)
             gated = self.gate.check(result, self._last)
             confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
             return await self._commit(confirmed, [*gated.events, *cross_events], now)
@@ -148,14 +150,14 @@ class Pipeline:
         """Release held values whose second provider never answered."""
         async with self._lock:
             now = self.clock()
+            if self._desynced:
+                await self.resync(now)
             released, events = self.crosscheck.flush(now)
             return await self._commit(released, events, now)
 
     async def _commit(
         self, observed: Sequence[Observation], events: Sequence[QualityEvent], now: dt.datetime
     ) -> IngestOutcome:
-        if self._desynced:
-            await self.resync(now)
         started = time.perf_counter()
         for event in events:
             QUALITY_EVENTS.labels(event.source, str(event.kind)).inc()
