@@ -190,7 +190,13 @@ class Runtime:
                 log.warning("lost the lead; standing by")
                 self._follow()
             return
-        if await self.leadership.acquire():
+        try:
+            acquired = await self.leadership.acquire()
+        except Exception as exc:  # database down or silent: try again at the next check
+            log.warning("leader lock not reachable: %s", type(exc).__name__)
+            log.debug("leader lock check failed", exc_info=True)
+            return
+        if acquired:
             log.warning("took over the lead")
             await self._build_pipeline()  # resume from what the previous leader stored
             self._lead()
