@@ -21,6 +21,10 @@ largest real one-day move in the history files (checked by the tests):
 Limits scale with √(calendar days since the previous value, ≤ 30): a value after
 a weekend or an outage may legitimately have moved further.
 
+Yields have no second provider, so each curve tenor also gets a limit learned
+from its own recent steps, and a tenor that moves alone while its neighbours
+do not (a kink in the curve) is refused too: see ``bot.quality.learned``.
+
 Cross-check tolerances — two providers of one series disagreeing by more than
 this on the same market date means one of them is wrong, so neither is taken
 as a market move:
@@ -44,8 +48,11 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 
+from bot.quality.curve import curve_kinks, curve_outliers
 from bot.quality.events import QualityEvent, QualityKind
+from bot.quality.learned import LearnedLimits, curve_of, gap_scale
 from bot.sources.base import FailureKind, FetchResult, failure_kind
 from bot.sources.cadence import spec_for
 from bot.sources.errors import SourceError
@@ -66,12 +73,12 @@ DEFAULT_JUMP_LIMITS: dict[str, JumpLimit] = {
     "usdjpy": JumpLimit(relative=0.08),
     "btc": JumpLimit(relative=0.45),
 }
+_UNSET = JumpLimit()
 DEFAULT_TOLERANCES: dict[str, JumpLimit] = {
     "usdjpy": JumpLimit(relative=0.02),
     "btc": JumpLimit(relative=0.015),
     "ust.10y": JumpLimit(absolute=0.05),
 }
-MAX_GAP_DAYS = 30
 
 
 def _lookup(table: Mapping[str, JumpLimit], series: str) -> JumpLimit | None:
@@ -115,10 +122,13 @@ class QualityGate:
         *,
         jump_limits: Mapping[str, JumpLimit] | None = None,
         tolerances: Mapping[str, JumpLimit] | None = None,
+        learned: LearnedLimits | None = None,
     ) -> None:
         self._clock = clock
         self.jump_limits = dict(DEFAULT_JUMP_LIMITS if jump_limits is None else jump_limits)
         self.tolerances = dict(DEFAULT_TOLERANCES if tolerances is None else tolerances)
+        self.learned = learned or LearnedLimits()
+        self._limits: dict[str, JumpLimit | None] = {}  # _lookup per series, memoised
 
     def check(self, result: FetchResult, last: Mapping[str, Observation]) -> GateResult:
         """Gate one poll: a failure becomes one event, a 304 passes nothing."""
@@ -139,56 +149,116 @@ class QualityGate:
     def check_observations(
         self, source: str, observations: Iterable[Observation], last: Mapping[str, Observation]
     ) -> GateResult:
-        """Row checks per series, in body order: value, date order, duplicates, jump.
+        """Row checks: value, body order, then date by date jumps and curve shape.
 
-        Dates not after the last accepted one are already known and dropped
-        silently (providers resend a look-back window on every poll).
+        A body whose dates repeat or go backwards is rejected whole: which of its
+        rows is the wrong one cannot be told (a wrong first row would otherwise
+        be kept and the right ones after it refused). Dates not after the last
+        accepted one are already known and dropped silently (providers resend a
+        look-back window on every poll).
         """
         now = self._clock()
-        by_series: dict[str, list[Observation]] = {}
-        for obs in observations:
-            by_series.setdefault(obs.series, []).append(obs)
-        accepted: list[Observation] = []
         events: list[QualityEvent] = []
 
         def event(obs: Observation, kind: QualityKind, detail: str) -> None:
             events.append(QualityEvent(now, source, obs.series, kind, detail, obs.date))
 
-        for series, rows in by_series.items():
-            counts = Counter(obs.date for obs in rows)
-            reported: set[dt.date] = set()
-            limit = _lookup(self.jump_limits, series)
-            ref = last.get(series)
-            body_prev: dt.date | None = None
-            for obs in rows:
-                if not math.isfinite(obs.value):
-                    event(obs, QualityKind.BAD_VALUE, f"non-finite value {obs.value}")
-                    continue
-                if obs.date > now.date() + dt.timedelta(days=1):
-                    event(obs, QualityKind.BAD_VALUE, f"date {obs.date} is in the future")
-                    continue
-                if counts[obs.date] > 1:
-                    if obs.date not in reported:
-                        reported.add(obs.date)
-                        event(obs, QualityKind.DUPLICATE_DATE,
-                              f"{counts[obs.date]} rows for {obs.date}; none kept")  # fmt: skip
-                    continue
-                if body_prev is not None and obs.date <= body_prev:
-                    event(obs, QualityKind.OUT_OF_ORDER, f"{obs.date} after {body_prev}")
-                    continue
-                body_prev = obs.date
+        by_series: dict[str, list[Observation]] = {}
+        for obs in observations:
+            by_series.setdefault(obs.series, []).append(obs)
+        valid: list[Observation] = []
+        broken = False
+        for rows in by_series.values():
+            kept = self._row_checks(rows, now, event)
+            broken = broken or kept is None
+            valid.extend(kept or ())
+        if broken:
+            return GateResult((), tuple(events))
+        refs: dict[str, Observation] = {s: last[s] for s in by_series if s in last}
+        accepted: list[Observation] = []
+        valid.sort(key=lambda o: o.date)  # stable: series keep their order within a date
+        for _, group in groupby(valid, key=lambda o: o.date):
+            candidates: list[Observation] = []
+            for obs in group:
+                ref = refs.get(obs.series)
                 if ref is not None and obs.date <= ref.date:
                     continue
-                if ref is not None and limit is not None:
-                    gap = min(max((obs.date - ref.date).days, 1), MAX_GAP_DAYS)
-                    why = _too_far(limit, ref.value, obs.value, scale=math.sqrt(gap), mid=False)
-                    if why is not None:
-                        event(obs, QualityKind.IMPLAUSIBLE_JUMP,
-                              f"{why} since {ref.date} ({ref.source})")  # fmt: skip
-                        continue
+                why = self._jump(obs, ref) if ref is not None else None
+                if why is not None:
+                    event(obs, QualityKind.IMPLAUSIBLE_JUMP, why)
+                    continue
+                candidates.append(obs)
+            outliers, kinks = curve_outliers(candidates, refs, self.learned)
+            for obs, why in outliers:
+                event(obs, QualityKind.IMPLAUSIBLE_JUMP, why)
+            rejected = {id(obs) for obs, _ in outliers}
+            for obs in candidates:
+                if id(obs) in rejected:
+                    continue
                 accepted.append(obs)
-                ref = obs
+                refs[obs.series] = obs
+                self.learned.learn(obs.series, obs.date, obs.value)
+                if obs.series in kinks:
+                    self.learned.learn_kink(obs.series, kinks[obs.series])
         return GateResult(tuple(accepted), tuple(events))
+
+    def learn(self, observations: Iterable[Observation]) -> None:
+        """Teach the learned limits values already known good (the store, history files)."""
+        rows = sorted((o for o in observations if curve_of(o.series)), key=lambda o: o.date)
+        refs: dict[str, Observation] = {}
+        for _, group in groupby(rows, key=lambda o: o.date):
+            day = list(group)
+            kinks = curve_kinks(day, refs)
+            for obs in day:
+                step = self.learned.learn(obs.series, obs.date, obs.value)
+                if step is not None and obs.series in kinks:
+                    self.learned.learn_kink(obs.series, kinks[obs.series])
+                refs[obs.series] = obs
+
+    def _row_checks(
+        self,
+        rows: list[Observation],
+        now: dt.datetime,
+        event: Callable[[Observation, QualityKind, str], None],
+    ) -> list[Observation] | None:
+        """One series' rows that are values; None when the body's order is broken."""
+        counts = Counter(obs.date for obs in rows)
+        kept: list[Observation] = []
+        for obs in rows:
+            if not math.isfinite(obs.value):
+                event(obs, QualityKind.BAD_VALUE, f"non-finite value {obs.value}")
+                continue
+            if obs.date > now.date() + dt.timedelta(days=1):
+                event(obs, QualityKind.BAD_VALUE, f"date {obs.date} is in the future")
+                continue
+            if counts[obs.date] > 1:
+                event(obs, QualityKind.DUPLICATE_DATE,
+                      f"{counts[obs.date]} rows for {obs.date}; body rejected")  # fmt: skip
+                return None
+            if kept and obs.date <= kept[-1].date:
+                event(obs, QualityKind.OUT_OF_ORDER,
+                      f"{obs.date} after {kept[-1].date}; body rejected")  # fmt: skip
+                return None
+            kept.append(obs)
+        return kept
+
+    def _jump(self, obs: Observation, ref: Observation) -> str | None:
+        """Why ``obs`` is too far from the last accepted ``ref``: fixed, then learned limit."""
+        scale = gap_scale(ref.date, obs.date)
+        limit = self._limits.get(obs.series, _UNSET)
+        if limit is _UNSET:
+            limit = self._limits[obs.series] = _lookup(self.jump_limits, obs.series)
+        why = None
+        if limit is not None:
+            why = _too_far(limit, ref.value, obs.value, scale=scale, mid=False)
+        learned = self.learned.jump_limit(obs.series) if curve_of(obs.series) else None
+        if why is None and learned is not None and abs(obs.value - ref.value) > learned * scale:
+            moved, allowed = abs(obs.value - ref.value) * 100, learned * scale * 100
+            why = (
+                f"{ref.value:g} -> {obs.value:g} is {moved:.1f} bp > {allowed:.0f} bp "
+                f"(limit learned from its recent steps)"
+            )
+        return why and f"{why} since {ref.date} ({ref.source})"
 
     def cross_check(
         self,

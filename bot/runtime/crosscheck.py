@@ -78,6 +78,10 @@ class CrossCheck:
             out.append(held.by_source.get(primary) or held.by_source[secondary])
         return sorted(out, key=lambda o: (o.date, o.series)), []
 
+    def holds(self, source: str) -> bool:
+        """Does a value of ``source`` still wait for its partner (not stored yet)?"""
+        return any(not h.rejected and source in h.by_source for h in self._held.values())
+
     @property
     def pending(self) -> int:
         return sum(1 for h in self._held.values() if not h.rejected)

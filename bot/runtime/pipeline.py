@@ -111,6 +111,7 @@ class Pipeline:
                     day = ts.date()
                     if (series, day) not in stored_keys:
                         merged.append(Observation(series, day, float(value), "history"))
+        self.gate.learn(merged)  # the yields' learned jump and curve-shape limits
         pending = await self._unevaluated_days(stored)
         if not pending:
             return self.warm(merged)
@@ -144,7 +145,10 @@ class Pipeline:
                 await self.resync(now)
             gated = self.gate.check(result, self._last)
             confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
-            return await self._commit(confirmed, [*gated.events, *cross_events], now)
+            outcome = await self._commit(confirmed, [*gated.events, *cross_events], now)
+            if not self.crosscheck.holds(result.source):  # held values are not stored yet
+                result.stored()  # only now may the provider answer "not modified" about it
+            return outcome
 
     async def flush(self) -> IngestOutcome:
         """Release held values whose second provider never answered."""

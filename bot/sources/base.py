@@ -8,23 +8,43 @@ A ``Source`` has two halves with different rules:
   as the provider promised them (a newest-first body is reversed, never sorted),
   so a row out of place stays out of place for the quality gate to see.
 * ``fetch(http, now)`` is the async edge: breaker check, one HTTP GET through
-  the shared ``HttpFetcher``, parse, breaker bookkeeping. It never raises a
-  ``SourceError``; failures come back in ``FetchResult.error``/``failure`` so a
-  scheduler can treat every outcome alike (cancellation still propagates).
+  the shared ``HttpFetcher``, content-type check, parse, breaker bookkeeping.
+  It never raises a ``SourceError``; failures come back in
+  ``FetchResult.error``/``failure`` so a scheduler can treat every outcome
+  alike. A parser bug (any other exception) is reported as a malformed body,
+  never raised, and whatever ends a fetch, even cancellation, settles the
+  breaker's half-open probe, so a provider is never refused until restart.
+
+Conditional GET: a 200's new ``ETag``/``Last-Modified`` are NOT remembered by
+the fetch. The result carries them and the pipeline calls
+``FetchResult.stored()`` once its observations are committed; a database
+error in between leaves the old validators, so the next poll gets the body
+again instead of a 304 about data that was never stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.sources.breaker import CircuitBreaker
 from bot.sources.cadence import SeriesSpec, spec_for
-from bot.sources.errors import CircuitOpen, SourceError, SourceFormatError, SourceUnavailable
+from bot.sources.errors import (
+    CircuitOpen,
+    FormatProblem,
+    SourceError,
+    SourceFormatError,
+    SourceUnavailable,
+)
 from bot.sources.http import HttpFetcher, HttpResponse
+from bot.sources.parsing import JSON_TYPES, check_content_type
 from signals.observation import Observation
+
+log = logging.getLogger(__name__)
 
 
 class FailureKind(StrEnum):
@@ -61,10 +81,16 @@ class FetchResult:
     failure: FailureKind | None = None
     url: str | None = None
     attempts: int = 0
+    on_stored: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def stored(self) -> None:
+        """The result's observations are committed: advance the conditional-GET validators."""
+        if self.on_stored is not None:
+            self.on_stored()
 
     @classmethod
     def failed(
@@ -91,6 +117,7 @@ class Source(ABC):
 
     name: str = ""
     series: tuple[str, ...] = ()
+    content_types: frozenset[str] = JSON_TYPES
 
     def __init__(
         self, root: str, *, timeout: float | None = None, breaker: CircuitBreaker | None = None
@@ -120,28 +147,41 @@ class Source(ABC):
         if not self.breaker.allow():
             retry_at = self.breaker.retry_at or 0.0
             return FetchResult.failed(self.name, now, CircuitOpen(self.name, retry_at), url)
+        settled = False
         try:
-            resp = await self.get(http, url)
-            if resp.not_modified:
-                self.breaker.record_success()
-                return FetchResult(
-                    self.name,
-                    now,
-                    not_modified=True,
-                    etag=resp.etag,
-                    last_modified=resp.last_modified,
-                    url=url,
-                    attempts=resp.attempts,
-                )
             try:
-                observations = self.parse(resp.body, now)
-            except SourceFormatError:
-                http.forget(url)  # never answer "not modified" about bytes we rejected
-                raise
-        except SourceError as exc:
-            self.breaker.record_failure()
-            return FetchResult.failed(self.name, now, exc, url)
-        self.breaker.record_success()
+                resp = await self.get(http, url)
+                if resp.not_modified:
+                    self.breaker.record_success()
+                    settled = True
+                    return FetchResult(
+                        self.name,
+                        now,
+                        not_modified=True,
+                        etag=resp.etag,
+                        last_modified=resp.last_modified,
+                        url=url,
+                        attempts=resp.attempts,
+                    )
+                check_content_type(resp.content_type, self.content_types, self.name)
+                observations = self.safe_parse(resp.body, now)
+            except SourceError as exc:
+                if isinstance(exc, SourceFormatError):
+                    http.forget(url)  # never a 304 about bytes we rejected: refetch in full
+                self.breaker.record_failure()
+                settled = True
+                return FetchResult.failed(self.name, now, exc, url)
+            self.breaker.record_success()
+            settled = True
+        finally:
+            if not settled:  # cancelled or a bug in the fetcher: never leave a probe open
+                self.breaker.release()
+        remember = None
+        if resp.etag or resp.last_modified:
+
+            def remember() -> None:
+                http.remember(url, resp.etag, resp.last_modified)
+
         return FetchResult(
             self.name,
             now,
@@ -150,4 +190,21 @@ class Source(ABC):
             last_modified=resp.last_modified,
             url=url,
             attempts=resp.attempts,
+            on_stored=remember,
         )
+
+    def safe_parse(self, body: bytes, fetched_at: dt.datetime) -> list[Observation]:
+        """``parse``, with any exception other than a format error reported as one.
+
+        The parsers are fuzzed to raise only ``SourceFormatError``; this is the
+        net under that promise, so a parser bug costs a quality event, not a
+        crashed poll or a stuck breaker.
+        """
+        try:
+            return self.parse(body, fetched_at)
+        except SourceFormatError:
+            raise
+        except Exception as exc:
+            log.error("%s parser bug on a %d-byte body", self.name, len(body), exc_info=True)
+            detail = f"parser failed: {type(exc).__name__}: {str(exc)[:120]}"
+            raise SourceFormatError(self.name, FormatProblem.MALFORMED, detail) from exc

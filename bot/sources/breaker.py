@@ -7,6 +7,11 @@ States::
     HALF_OPEN --probe succeeds--> CLOSED
     HALF_OPEN --probe fails-----> OPEN (cool-down starts again)
 
+A probe always ends in one of those two transitions: a fetch that is
+cancelled or crashes calls ``release`` (re-open), and a probe still
+unanswered after a whole cooldown is taken as lost, so another one may go
+out. Nothing can leave a provider refused until restart.
+
 The clock is injected (monotonic seconds) so tests move time instead of
 sleeping. A format error counts as a failure too: a provider that serves HTML
 error pages with 200 is as broken as one that times out.
@@ -47,6 +52,7 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: float | None = None
         self._probe_in_flight = False
+        self._probe_started = 0.0
 
     @property
     def state(self) -> BreakerState:
@@ -70,10 +76,14 @@ class CircuitBreaker:
         state = self.state
         if state is BreakerState.CLOSED:
             return True
-        if state is BreakerState.HALF_OPEN and not self._probe_in_flight:
-            self._probe_in_flight = True
-            return True
-        return False
+        if state is not BreakerState.HALF_OPEN:
+            return False
+        now = self._clock()
+        if self._probe_in_flight and now - self._probe_started < self.cooldown:
+            return False
+        self._probe_in_flight = True  # a first probe, or one taken as lost after a cooldown
+        self._probe_started = now
+        return True
 
     def check(self) -> None:
         """Like :meth:`allow`, but raise :class:`CircuitOpen` when refused."""
@@ -84,6 +94,15 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at = None
         self._probe_in_flight = False
+
+    def release(self) -> None:
+        """A call ended with no outcome (cancelled, or a bug): a probe re-opens the breaker.
+
+        Not counted as a provider failure; a closed breaker is left alone.
+        """
+        if self._probe_in_flight:
+            self._probe_in_flight = False
+            self._opened_at = self._clock()
 
     def record_failure(self) -> None:
         self._failures += 1

@@ -14,7 +14,7 @@ import datetime as dt
 
 from bot.sources.base import Source
 from bot.sources.breaker import CircuitBreaker
-from bot.sources.parsing import frame_observations, run_loader
+from bot.sources.parsing import CSV_TYPES, frame_observations, run_loader
 from signals.loaders.fred import parse_fred
 from signals.observation import Observation
 
@@ -27,6 +27,7 @@ class FredSource(Source):
     """One FRED series through the public fredgraph.csv download (no API key)."""
 
     name = "fred"
+    content_types = CSV_TYPES
 
     def __init__(
         self,

@@ -10,10 +10,11 @@
   ``RetryPolicy.max_retry_after`` (a longer wait is returned to the caller as
   ``SourceUnavailable.retry_after`` rather than slept through); a 4xx is never
   retried (``SourceRejected``);
-* sends ``If-None-Match``/``If-Modified-Since`` from the last 200 for that URL;
-  a 304 comes back as ``not_modified=True`` with an empty body. A caller that
-  finds the body unusable calls ``forget(url)`` so the next poll refetches it
-  instead of being told "not modified" about bytes it never accepted;
+* sends ``If-None-Match``/``If-Modified-Since`` remembered for that URL; a 304
+  comes back as ``not_modified=True`` with an empty body. A 200's validators
+  are only remembered when the caller says the body is safely stored
+  (``remember``), so a body that was rejected, or lost to a database error
+  before it was stored, is fetched again instead of answered "not modified";
 * refuses bodies larger than ``max_body`` bytes.
 """
 
@@ -112,6 +113,11 @@ class HttpFetcher(Lifecycle):
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) remembered for ``url`` from its last 200."""
         return self._validators.get(url, (None, None))
+
+    def remember(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Send these validators with the next GET of ``url`` (its body is stored)."""
+        if etag or last_modified:
+            self._validators[url] = (etag, last_modified)
 
     def forget(self, url: str) -> None:
         self._validators.pop(url, None)
@@ -218,8 +224,6 @@ class HttpFetcher(Lifecycle):
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
         etag = resp.headers.get("ETag")
         modified = resp.headers.get("Last-Modified")
-        if conditional and (etag or modified):
-            self._validators[url] = (etag, modified)
         return HttpResponse(url, status, body, False, etag, modified, resp.content_type, attempts)
 
     async def _read(self, resp: aiohttp.ClientResponse, source: str, url: str) -> bytes:

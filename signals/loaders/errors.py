@@ -211,10 +211,17 @@ def parse_floats(table: Table, column: str) -> npt.NDArray[np.float64]:
     return values
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
+"""Dates outside these years are corrupt in every supported format."""
+
+
 def parse_dates(table: Table, raw: pd.Series[str], fmt: str) -> pd.DatetimeIndex:
     """Dates in ``fmt`` (tz-naive, midnight); an unparseable one raises with its line."""
     parsed = pd.to_datetime(raw, format=fmt, errors="coerce")
-    bad = parsed.isna().to_numpy()
+    # pandas reads "-0/6/10" as year 0, which no datetime.date can hold (later
+    # .date() raises NotImplementedError): a date outside these years is bad.
+    years = pd.DatetimeIndex(parsed).year.to_numpy(dtype="float64", na_value=np.nan)
+    bad = parsed.isna().to_numpy() | ~((years >= MIN_YEAR) & (years <= MAX_YEAR))
     if bad.any():
         pos = int(np.argmax(bad))
         problem = f"bad date {raw.iloc[pos]!r} (expected {fmt})"

@@ -107,18 +107,25 @@ def test_row_problems_within_a_body() -> None:
     rows = [
         Observation("jgb.10y", d(2016, 7, 26), -0.2, "mof"),
         Observation("jgb.10y", d(2016, 7, 27), math.nan, "mof"),
-        Observation("jgb.10y", d(2016, 7, 28), -0.25, "mof"),
-        Observation("jgb.10y", d(2016, 7, 28), -0.26, "mof"),
-        Observation("jgb.10y", d(2016, 7, 25), -0.21, "mof"),
         Observation("jgb.10y", d(2016, 7, 29), -0.19, "mof"),
     ]
     out = gate().check_observations("mof", rows, {})
-    assert [(e.kind, e.date) for e in out.events] == [
-        (QualityKind.BAD_VALUE, d(2016, 7, 27)),
-        (QualityKind.DUPLICATE_DATE, d(2016, 7, 28)),
-        (QualityKind.OUT_OF_ORDER, d(2016, 7, 25)),
-    ]
+    assert [(e.kind, e.date) for e in out.events] == [(QualityKind.BAD_VALUE, d(2016, 7, 27))]
     assert [o.value for o in out.accepted] == [-0.2, -0.19]
+
+
+def test_a_repeated_date_rejects_the_whole_body() -> None:
+    d = dt.date
+    rows = [
+        Observation("jgb.10y", d(2016, 7, 26), -0.2, "mof"),
+        Observation("jgb.10y", d(2016, 7, 28), -0.25, "mof"),
+        Observation("jgb.10y", d(2016, 7, 28), -0.26, "mof"),
+        Observation("jgb.10y", d(2016, 7, 29), -0.19, "mof"),
+        Observation("jgb.20y", d(2016, 7, 29), 0.1, "mof"),
+    ]
+    out = gate().check_observations("mof", rows, {})
+    assert [(e.kind, e.date) for e in out.events] == [(QualityKind.DUPLICATE_DATE, d(2016, 7, 28))]
+    assert out.accepted == ()
 
 
 def test_decimal_shift_is_an_implausible_jump(api_samples: Path) -> None:

@@ -28,8 +28,10 @@ makes the next N requests (all, if None) to that provider misbehave:
 (never answers), ``slow_drip`` (real headers, then a byte every
 ``drip_interval`` s), ``html_200``, ``truncated`` (the real body cut in half),
 ``empty``, ``stale`` (an older state of the real body: its newest rows
-removed) and ``disagree`` (the real body passed through the test's
-``transform``). ``p.requests[name]`` counts requests; ``p.log`` keeps them.
+removed), ``disagree`` (the real body passed through the test's
+``transform``) and ``content_type`` (the real body, served with the test's
+``content_type``: JSON as ``text/html``, as CDNs do with an error template).
+``p.requests[name]`` counts requests; ``p.log`` keeps them.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from tests.standins.mof_current_month import build_current_month
 PROVIDERS = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred")
 FAULT_MODES = (
     "status_500", "status_429", "status_404", "timeout", "slow_drip", "html_200",
-    "truncated", "empty", "stale", "disagree",
+    "truncated", "empty", "stale", "disagree", "content_type",
 )  # fmt: skip
 HTML_ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>503 Service Temporarily Unavailable</title></head>\n"
@@ -75,6 +77,7 @@ class Fault:
     remaining: int | None
     transform: Callable[[bytes], bytes] | None = None
     retry_after: str | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,12 +140,15 @@ class ProviderStandin:
         times: int | None = None,
         transform: Callable[[bytes], bytes] | None = None,
         retry_after: str | None = None,
+        content_type: str | None = None,
     ) -> None:
         if mode not in FAULT_MODES:
             raise ValueError(mode)
         if mode == "disagree" and transform is None:
             raise ValueError("disagree needs the test's transform of the real body")
-        self._faults[name] = Fault(mode, times, transform, retry_after)
+        if mode == "content_type" and content_type is None:
+            raise ValueError("content_type needs the type to serve the real body as")
+        self._faults[name] = Fault(mode, times, transform, retry_after, content_type)
 
     def clear_fault(self, name: str) -> None:
         self._faults.pop(name, None)
@@ -254,7 +260,10 @@ class ProviderStandin:
             return await self._drip(request, data, body.content_type, headers)
         if _not_modified(request, etag, body.modified):
             return web.Response(status=304, headers=headers)
-        return web.Response(body=data, content_type=body.content_type, headers=headers)
+        served_as = body.content_type
+        if mode == "content_type" and fault is not None and fault.content_type:
+            served_as = fault.content_type
+        return web.Response(body=data, content_type=served_as, headers=headers)
 
     def _take_fault(self, provider: str) -> Fault | None:
         fault = self._faults.get(provider)

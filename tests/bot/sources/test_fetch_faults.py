@@ -44,6 +44,7 @@ async def test_success_then_304_with_conditional_headers(
     assert len(first.observations) == 9
     assert first.etag
     assert first.last_modified
+    first.stored()  # the pipeline's call once the observations are committed
     second = await src.fetch(http, KRAKEN_NOW)
     assert second.not_modified
     assert second.observations == ()
@@ -185,7 +186,9 @@ async def test_rejected_body_is_not_remembered_for_304(
     standin: ProviderStandin, http: HttpFetcher
 ) -> None:
     src = KrakenSource(standin.url("kraken"))
-    assert (await src.fetch(http, KRAKEN_NOW)).ok
+    first = await src.fetch(http, KRAKEN_NOW)
+    assert first.ok
+    first.stored()
     standin.set_fault("kraken", "html_200", times=1)
     assert (await src.fetch(http, KRAKEN_NOW)).failure is FailureKind.HTML_BODY
     again = await src.fetch(http, KRAKEN_NOW)
