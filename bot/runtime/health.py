@@ -79,6 +79,9 @@ class HealthServer:
 
     async def stop(self) -> None:
         if self._refreshing is not None and not self._refreshing.done():
+            # let it finish (it is bounded): cancelling a query mid-flight makes the
+            # connection pool log a traceback while it throws the connection away
+            await asyncio.wait({self._refreshing}, timeout=min(self._refresh_timeout, 2.0))
             self._refreshing.cancel()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -166,21 +166,23 @@ class Pipeline:
         for event in events:
             QUALITY_EVENTS.labels(event.source, str(event.kind)).inc()
             log.warning("quality: %s %s %s", event.source, event.kind, event.detail)
+        async with self.store.transaction() as session:  # reads only: anything new?
+            news = await observations.has_news(session, observed)
+        changed = 0
+        if news:
+            # Fold in before the write transaction, so SQLite's one write lock is not
+            # held while a large batch (a backfill) is scored. From here memory runs
+            # ahead of the store; if the commit fails the flag stays set and the next
+            # call reloads both from the store.
+            self._desynced = True
+            changed = self.warm(observed)
         async with self.store.transaction() as session:
             for event in events:
                 await meta.add_quality_event(session, event)
-            if not observed:
-                return IngestOutcome(0, len(events), None, ())
-            upsert = await observations.upsert_observations(session, observed)
-            if not upsert.changed:
-                return IngestOutcome(0, len(events), None, ())
-            # From here memory runs ahead of the commit; if the commit fails the flag
-            # stays set and the next call reloads both from the store.
-            self._desynced = True
-            changed = self.warm(observed)
             if not changed:
                 self._desynced = False  # nothing was folded in
                 return IngestOutcome(0, len(events), None, ())
+            upsert = await observations.upsert_observations(session, observed)
             snapshot, alerts = await self._evaluate(session, now)
         self._desynced = False  # committed: memory and store agree again
         if upsert.inserted:
