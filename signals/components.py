@@ -7,12 +7,14 @@ operations in the same order and agree exactly. NaN means "not available".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from signals.config import EngineConfig, MoveRamps, Ramp
+from signals.config import EngineConfig, MoveRamps, Ramp, ShockRule
+from signals.indicators import change_suffix
 
 FloatArray = np.ndarray
 Inputs = Mapping[str, FloatArray]
@@ -26,7 +28,12 @@ def ramp(x: FloatArray, r: Ramp) -> FloatArray:
 
 
 def _move(chg: FloatArray, z: FloatArray, ramps: MoveRamps) -> FloatArray:
-    """Half size, half surprise; size alone while the z-score window fills."""
+    """Half size, half surprise; size alone while the z-score window fills.
+
+    JGB yields count either way: a sell-off is a supply/fiscal or BoJ shock, a
+    sharp rally the flight to safety of an unwind (Aug 2007, Mar 2011, Aug 2024).
+    """
+    chg, z = np.abs(chg), np.abs(z)
     by_size = ramp(chg, ramps.change)
     out: FloatArray = np.where(np.isnan(z), by_size, 0.5 * by_size + 0.5 * ramp(z, ramps.zscore))
     return out
@@ -52,12 +59,19 @@ def jgb_10y(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     return _move(_get(inputs, "jgb.10y.chg_5d_bp", n), _get(inputs, "jgb.10y.z_5d", n), cfg.jgb_10y)
 
 
+def still_moving(chg_5d: FloatArray, full_at: float) -> FloatArray:
+    """0..1: how much a drawdown still counts — 1 at ``full_at`` (a 5-day fall), 0 at >= 0."""
+    out: FloatArray = np.minimum(np.maximum(chg_5d / full_at, 0.0), 1.0)
+    return out
+
+
 def yen_squeeze(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     chg = _get(inputs, "usdjpy.chg_5d_pct", n)
     z = _get(inputs, "usdjpy.z_5d", n)
     move = ramp(chg, cfg.yen_change)
     move = np.where(np.isnan(z), move, 0.5 * move + 0.5 * ramp(z, cfg.yen_zscore))
     drawdown = ramp(_get(inputs, "usdjpy.drawdown_30d", n), cfg.yen_drawdown)
+    drawdown = drawdown * still_moving(chg, cfg.yen_drawdown_live)
     out: FloatArray = np.fmax(move, drawdown)
     out[np.isnan(chg)] = np.nan
     return out
@@ -70,18 +84,24 @@ def rate_gap(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
 
 def crypto_liquidation(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     chg = _get(inputs, "btc.chg_5d_pct", n)
+    drawdown = ramp(_get(inputs, "btc.drawdown_30d", n), cfg.btc_drawdown)
     out: FloatArray = np.fmax(
-        ramp(chg, cfg.btc_change), ramp(_get(inputs, "btc.drawdown_30d", n), cfg.btc_drawdown)
+        ramp(chg, cfg.btc_change), drawdown * still_moving(chg, cfg.btc_drawdown_live)
     )
     out[np.isnan(chg)] = np.nan
     return out
 
 
 def comovement_parts(inputs: Inputs, cfg: EngineConfig, n: int) -> tuple[FloatArray, ...]:
-    """Each market's move on 0..1: yen up, BTC down, JGB yields up (largest tenor)."""
-    jgb = _get(inputs, "jgb.10y.chg_5d_bp", n)
+    """Each market's move on 0..1: yen up, BTC down, JGB yields moving (largest tenor).
+
+    JGB yields count either way: a sell-off (BoJ tightening, supply) and a sharp
+    rally (the flight to safety that comes with an unwind, Aug 2007, Mar 2011,
+    Aug 2024) both go with a carry unwind.
+    """
+    jgb = np.abs(_get(inputs, "jgb.10y.chg_5d_bp", n))
     for t in cfg.superlong_tenors:
-        jgb = np.fmax(jgb, _get(inputs, f"{t}.chg_5d_bp", n))
+        jgb = np.fmax(jgb, np.abs(_get(inputs, f"{t}.chg_5d_bp", n)))
     return (
         ramp(_get(inputs, "usdjpy.chg_5d_pct", n), cfg.co_yen) / 100.0,
         ramp(_get(inputs, "btc.chg_5d_pct", n), cfg.co_btc) / 100.0,
@@ -96,6 +116,63 @@ def comovement(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     ordered = np.sort(np.where(np.isnan(parts), -np.inf, parts), axis=0)
     out = ordered[1] * 100.0
     return np.where(available >= 2, out, np.nan)
+
+
+def shock_strength(inputs: Inputs, rule: ShockRule, n: int) -> FloatArray:
+    """How far today's move is toward a shock (>= 1 is one): the weaker of σ and floor.
+
+    NaN where the series has no move on this very date (``z_1d`` is same-day only).
+    """
+    z = _get(inputs, f"{rule.series}.z_1d", n)
+    chg = _get(inputs, f"{rule.series}.{change_suffix(rule.series, 1)}", n)
+    if rule.direction == 0:
+        z, chg = np.abs(z), np.abs(chg)
+    elif rule.direction < 0:
+        z, chg = -z, -chg
+    out: FloatArray = np.fmin(z / rule.sigmas, chg / rule.floor)
+    out[np.isnan(z) | np.isnan(chg)] = np.nan
+    return out
+
+
+def strongest_shock(inputs: Inputs, i: int, cfg: EngineConfig) -> tuple[ShockRule | None, float]:
+    """The rule closest to (or past) a shock on row ``i`` and its strength, for explanations.
+
+    Scalar arithmetic of :func:`shock_strength` (one row, no arrays): a
+    snapshot's words and codes need it twice per build, on the live path too.
+    """
+    best: ShockRule | None = None
+    best_s = -math.inf
+    for rule in cfg.shocks:
+        za, ca = (
+            inputs.get(f"{rule.series}.z_1d"),
+            inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}"),
+        )
+        if za is None or ca is None:
+            continue
+        z, chg = float(za[i]), float(ca[i])
+        if math.isnan(z) or math.isnan(chg):
+            continue
+        if rule.direction == 0:
+            z, chg = abs(z), abs(chg)
+        elif rule.direction < 0:
+            z, chg = -z, -chg
+        strength = min(z / rule.sigmas, chg / rule.floor)
+        if strength > best_s:
+            best, best_s = rule, strength
+    return best, best_s
+
+
+def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    """100 on the market date of a one-day shock in any market, else its strongest approach.
+
+    0 when no market moved today in the stress direction; NaN when no market has
+    a move dated today at all (a weekend for all but BTC, a holiday).
+    """
+    best = np.full(n, np.nan)
+    for rule in cfg.shocks:
+        best = np.fmax(best, shock_strength(inputs, rule, n))
+    out: FloatArray = np.minimum(np.maximum(best, 0.0), 1.0) * 100.0
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +195,12 @@ def component_specs(cfg: EngineConfig) -> tuple[ComponentSpec, ...]:
             "Cross-asset co-movement",
             ("usdjpy", "btc", "jgb.10y", *cfg.superlong_tenors),
             comovement,
+        ),
+        ComponentSpec(
+            "day_shock",
+            "One-day shock",
+            tuple(dict.fromkeys(r.series for r in cfg.shocks)),
+            day_shock,
         ),
     )
     configured = {name for name, _ in cfg.weights}
@@ -146,6 +229,9 @@ def composite(
     denom = np.fmax(total_w, cfg.min_coverage)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where nothing is available
         score = np.where(total_w > 0.0, np.sqrt(acc / denom), np.nan)
+        shock = scores.get("day_shock")
+        if shock is not None:  # a one-day shock holds the score at >= shock_floor that day
+            score = np.where(shock >= 100.0, np.fmax(score, cfg.shock_floor), score)
         effective = {
             name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
         }

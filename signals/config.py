@@ -36,6 +36,7 @@ class Windows:
         return max(
             max(self.change) + 1,
             self.zscore + self.zscore_horizon + 1,
+            self.zscore + 2,  # z_1d: 250 daily changes before today's
             self.vol + 1,
             self.drawdown,
         )
@@ -50,6 +51,18 @@ class MoveRamps:
 
 
 @dataclass(frozen=True, slots=True)
+class ShockRule:
+    """A one-day move that is extreme for its own market: at least ``sigmas`` of its
+    last 250 daily moves AND at least ``floor`` (bp for yields, % for prices), in
+    the stress ``direction`` (-1: falling is stress, +1: rising, 0: either way)."""
+
+    series: str
+    direction: int
+    floor: float
+    sigmas: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
 class EngineConfig:
     windows: Windows = field(default_factory=Windows)
     # Component base weights; renormalised over the components available on a date.
@@ -60,14 +73,17 @@ class EngineConfig:
         ("rate_gap", 0.10),
         ("crypto_liquidation", 0.10),
         ("comovement", 0.10),
+        # Weight 0: a one-day shock does not average in, it sets a floor (below).
+        ("day_shock", 0.0),
     )
     # Renormalise over available components, but never divide by less than this
     # share of the total weight: before 1986 only USD/JPY exists, and one market
     # alone must not read as a full-blown "severe" carry unwind.
     min_coverage: float = 0.5
     superlong_tenors: tuple[str, ...] = ("jgb.20y", "jgb.30y", "jgb.40y")
-    # A rise in super-long yields: 5 bp in a week is noise, 30 bp is a rout.
-    superlong: MoveRamps = MoveRamps(change=Ramp(5.0, 30.0), zscore=Ramp(1.0, 3.5))
+    # A rise in super-long yields: 5 bp in a week is noise, 40 bp is a rout (May 2013,
+    # 2025); 23 bp in a week (Feb 2005) is a sell-off, not by itself a carry unwind.
+    superlong: MoveRamps = MoveRamps(change=Ramp(5.0, 40.0), zscore=Ramp(1.0, 4.0))
     # The 10y was pinned by YCC for years: smaller moves matter more.
     jgb_10y: MoveRamps = MoveRamps(change=Ramp(3.0, 20.0), zscore=Ramp(1.0, 3.5))
     # Yen strengthening (USD/JPY falling), by 5-day change and by distance from the
@@ -85,6 +101,30 @@ class EngineConfig:
     co_yen: Ramp = Ramp(-0.5, -3.0)
     co_btc: Ramp = Ramp(-2.0, -12.0)
     co_jgb: Ramp = Ramp(2.0, 15.0)
+    # One-day shocks: on the market date of such a move the score is at least
+    # ``shock_floor`` (high). The floors are crisis sizes, not busy days — they
+    # keep yield-curve-control ticks (2016–2021: 1–2 bp days on a σ near zero),
+    # crypto's own crashes and ordinary risk-off days out: the yen up 2.5 % in a
+    # day (above the public "-2 %" rule, which fires in calm years), BTC down a
+    # fifth, a JGB yield 10 bp (10y) or 15 bp (super-long) either way — a
+    # sell-off is a supply/fiscal shock, a rally the flight to safety of an
+    # unwind —, the US–JP gap 20 bp narrower.
+    shocks: tuple[ShockRule, ...] = (
+        ShockRule("usdjpy", -1, 2.5),
+        ShockRule("btc", -1, 20.0),
+        ShockRule("jgb.10y", 0, 12.0),
+        ShockRule("jgb.20y", 0, 15.0),
+        ShockRule("jgb.30y", 0, 15.0),
+        ShockRule("jgb.40y", 0, 15.0),
+        ShockRule("spread.us_jp_10y", -1, 20.0),
+    )
+    shock_floor: float = 50.0
+    # Drawdowns from the 30-day high count only while the market is still moving
+    # the stress way: fully at this 5-day change (yen: USD/JPY -1 %, BTC -5 %),
+    # not at all once the 5-day change is >= 0. A squeeze that has stopped is
+    # over even while the price is still below its month's high.
+    yen_drawdown_live: float = -1.0
+    btc_drawdown_live: float = -5.0
     # A value older than this (calendar days) is stale and drops out. JGB allows
     # Golden Week; FX and Treasuries a long weekend; BTC trades every day.
     max_age_days: tuple[tuple[str, int], ...] = (

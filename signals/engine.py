@@ -17,7 +17,7 @@ import pandas as pd
 from signals.components import component_specs, composite
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.explain import build_snapshot
-from signals.indicators import compute_indicators, indicator_key
+from signals.indicators import SAME_DAY, compute_indicators, indicator_key
 from signals.levels import Level, level_for
 from signals.snapshot import Snapshot
 
@@ -62,9 +62,10 @@ class ScoredHistory:
     def date(self, i: int) -> dt.date:
         return pd.Timestamp(self.dates[i]).date()
 
-    def level(self, i: int) -> Level:
+    def level(self, i: int) -> Level | None:
+        """The day's level; None when no component had data ("no data", never ``low``)."""
         s = self.score[i]
-        return Level.LOW if np.isnan(s) else level_for(float(s))
+        return None if np.isnan(s) else level_for(float(s))
 
     def snapshot(self, i: int) -> Snapshot:
         return build_snapshot(
@@ -100,10 +101,12 @@ def score_history(panel: pd.DataFrame, cfg: EngineConfig = DEFAULT_CONFIG) -> Sc
         used = np.where(has, obs_dates[safe] if obs_dates.size else dates, np.datetime64("NaT"))
         age = (dates - used).astype("timedelta64[D]").astype(float)
         fresh = has & (age <= cfg.max_age(series))
+        today = has & (age == 0)
         data_dates[series] = used
         stale[series] = has & ~fresh
         for suffix, values in compute_indicators(series, column[observed], cfg.windows).items():
             aligned = values[safe] if values.size else np.full(n, np.nan)
-            inputs[indicator_key(series, suffix)] = np.where(fresh, aligned, np.nan)
+            usable = today if suffix in SAME_DAY else fresh
+            inputs[indicator_key(series, suffix)] = np.where(usable, aligned, np.nan)
     components, score, weights = evaluate(inputs, cfg, n)
     return ScoredHistory(dates, inputs, data_dates, stale, components, weights, score, cfg)

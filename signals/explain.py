@@ -8,14 +8,55 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from signals.components import ComponentSpec, comovement_parts, component_specs
+from signals.components import (
+    ComponentSpec,
+    comovement_parts,
+    component_specs,
+    still_moving,
+    strongest_shock,
+)
 from signals.config import EngineConfig
-from signals.levels import Level, level_for
+from signals.levels import level_for
+from signals.reasons import Reason, reason_for
 from signals.snapshot import ComponentScore, Snapshot
 
 FloatArray = np.ndarray
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
+_SHOCK_LABEL = {
+    "usdjpy": "USD/JPY",
+    "btc": "BTC",
+    "spread.us_jp_10y": "US–JP 10y gap",
+    **{k: f"{v} JGB" for k, v in _TENOR_LABEL.items()},
+}
+
+
+def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+    """The market closest to (or past) a one-day shock today, in words."""
+    best, best_s = strongest_shock(inputs, i, cfg)
+    if best is None or best_s <= 0:
+        return "no market moved sharply the stress way today"
+    unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
+    chg = _val(inputs, f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}", i)
+    z = _val(inputs, f"{best.series}.z_1d", i)
+    move = _bp(chg or 0.0) if unit == "bp" else _pct(chg or 0.0)
+    label = _SHOCK_LABEL.get(best.series, best.series)
+    text = f"{label} {move} today ({_sigma(z or 0.0)} of 250 days)"
+    if best_s >= 1.0:
+        return text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+"
+    return text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}"
+
+
+def _drawdown_text(dd: float, chg: float | None, full_at: float) -> str:
+    text = f", {abs(dd):.1f}% below its 30-day high"
+    share = float(still_moving(np.array([chg if chg is not None else np.nan]), full_at)[0])
+    if not math.isnan(share) and share < 1.0:
+        text += (
+            " (no longer falling: drawdown not counted)"
+            if share == 0
+            else (f" (counted {share:.0%}: falling slower)")
+        )
+    return text
 
 
 def _bp(v: float) -> str:
@@ -58,11 +99,12 @@ def _move_text(
 
 
 def _superlong_driver(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+    """The super-long tenor that moved most over 5 days, either way (the one that scores)."""
     best, best_chg = cfg.superlong_tenors[-1], -math.inf
     for tenor in cfg.superlong_tenors:
         chg = _val(inputs, f"{tenor}.chg_5d_bp", i)
-        if chg is not None and chg > best_chg:
-            best, best_chg = tenor, chg
+        if chg is not None and abs(chg) > best_chg:
+            best, best_chg = tenor, abs(chg)
     return best
 
 
@@ -81,7 +123,7 @@ def _reason(
         if (z := v("usdjpy.z_5d")) is not None:
             text += f" ({_sigma(z)})"
         if (dd := v("usdjpy.drawdown_30d")) is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, v("usdjpy.chg_5d_pct"), cfg.yen_drawdown_live)
         if (lvl := v("usdjpy")) is not None:
             text += f", at {lvl:.2f}"
         return text
@@ -93,14 +135,16 @@ def _reason(
     if spec.name == "crypto_liquidation":
         text = f"BTC {_pct(v('btc.chg_5d_pct') or 0.0)} in 5 days"
         if (dd := v("btc.drawdown_30d")) is not None:
-            text += f", {abs(dd):.1f}% below its 30-day high"
+            text += _drawdown_text(dd, v("btc.chg_5d_pct"), cfg.btc_drawdown_live)
         if (lvl := v("btc")) is not None:
             text += f", at ${lvl:,.0f}"
         return text
+    if spec.name == "day_shock":
+        return _shock_text(inputs, i, cfg)
     # comovement
     needed = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
     parts = [float(p[0]) for p in comovement_parts(needed, cfg, 1)]
-    names = ("yen up", "BTC down", "JGB yields up")
+    names = ("yen up", "BTC down", "JGB yields moving")
     moving = [
         f"{n} ({p:.0%} of full)"
         for n, p in zip(names, parts, strict=True)
@@ -132,6 +176,22 @@ def _group_by_series(
         head = key if key in known else key.rsplit(".", 1)[0]
         out.setdefault(head, {})[key] = value
     return out
+
+
+def _unavailable_code(
+    spec: ComponentSpec,
+    data_dates: Mapping[str, np.ndarray],
+    stale: Mapping[str, np.ndarray],
+    i: int,
+    as_of: dt.date,
+) -> Reason:
+    stale_series = [s for s in spec.series if s in stale and bool(stale[s][i])]
+    if stale_series:
+        last = _as_date(data_dates[stale_series[0]][i])
+        params = {"series": stale_series[0], "last_seen": last.isoformat()}
+        return Reason("stale", {**params, "age_days": float((as_of - last).days)})
+    missing = [s for s in spec.series if s not in data_dates or np.isnat(data_dates[s][i])]
+    return Reason("no_data", {"series": ",".join(missing or spec.series)})
 
 
 def _unavailable_reason(
@@ -174,6 +234,12 @@ def build_snapshot(
             if s in data_dates and not np.isnat(data_dates[s][i])
         ]
         is_stale = any(bool(stale[s][i]) for s in spec.series if s in stale)
+        driver = _superlong_driver(inputs, i, cfg) if spec.name == "jgb_superlong" else ""
+        code = (
+            reason_for(spec.name, inputs, i, cfg, driver)
+            if available
+            else _unavailable_code(spec, data_dates, stale, i, as_of)
+        )
         comps.append(
             ComponentScore(
                 name=spec.name,
@@ -188,6 +254,8 @@ def build_snapshot(
                 reason=_reason(spec, inputs, i, cfg)
                 if available
                 else _unavailable_reason(spec, data_dates, stale, i, as_of),
+                reason_code=code.code,
+                reason_params=code.params,
             )
         )
         if available:
@@ -201,7 +269,7 @@ def build_snapshot(
     return Snapshot(
         as_of=as_of,
         score=total if has_score else None,
-        level=level_for(total) if has_score else Level.LOW,
+        level=level_for(total) if has_score else None,
         components=tuple(comps),
         indicators=indicators,
     )

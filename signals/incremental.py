@@ -18,7 +18,7 @@ import numpy as np
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.engine import SPREAD, evaluate
 from signals.explain import build_snapshot
-from signals.indicators import compute_indicators, indicator_key
+from signals.indicators import SAME_DAY, compute_indicators, indicator_key
 from signals.snapshot import Snapshot
 
 
@@ -31,6 +31,7 @@ class _SeriesState:
     dates: deque[dt.date]
     values: deque[float]
     latest: dict[str, np.ndarray] = field(default_factory=dict)  # length-1 arrays, ready to score
+    same_day: frozenset[str] = frozenset()  # keys of ``latest`` valid on the value's own date only
 
 
 class IncrementalEngine:
@@ -71,6 +72,7 @@ class IncrementalEngine:
         st.latest = {
             indicator_key(series, suffix): arr[-1:].copy() for suffix, arr in arrays.items()
         }
+        st.same_day = frozenset(indicator_key(series, suffix) for suffix in SAME_DAY)
         if series in ("jgb.10y", "ust.10y"):
             self._derive_spread(date)
 
@@ -108,7 +110,8 @@ class IncrementalEngine:
             data_dates[series] = np.array([np.datetime64(last, "D")])
             stale[series] = np.array([not fresh])
             for key, value in st.latest.items():
-                inputs[key] = value if fresh else missing
+                usable = age == 0 if key in st.same_day else fresh
+                inputs[key] = value if usable else missing
         components, score, weights = evaluate(inputs, cfg, 1)
         return build_snapshot(
             as_of=as_of,

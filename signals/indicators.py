@@ -33,10 +33,15 @@ def change_suffix(series: str, n: int) -> str:
     return f"chg_{n}d_bp" if is_yield(series) else f"chg_{n}d_pct"
 
 
+SAME_DAY = ("z_1d",)
+"""Indicators that describe the move of the value's own market date only: they are
+used on that date and never carried to a later one (a Friday shock is not Saturday's)."""
+
+
 def indicator_names(series: str, windows: Windows) -> tuple[str, ...]:
     """Names of the indicators computed for ``series`` (without the series prefix)."""
     names = ["", *(change_suffix(series, n) for n in windows.change)]
-    names += [f"vol_{windows.vol}d", f"z_{windows.zscore_horizon}d"]
+    names += [f"vol_{windows.vol}d", f"z_{windows.zscore_horizon}d", "z_1d"]
     if not is_yield(series):
         names.append(f"drawdown_{windows.drawdown}d")
     return tuple(names)
@@ -112,12 +117,22 @@ def compute_indicators(
         out[change_suffix(series, n)] = change(x, n, in_bp)
     daily = change(x, 1, in_bp)
     out[f"vol_{windows.vol}d"] = _pad_front(rolling_std(daily[1:], windows.vol, last), x.size)
-    sigma = _pad_front(rolling_std(daily[1:], windows.zscore, last), x.size)
+    # the last ``last + 1`` windows: today's σ for z_5d, yesterday's for z_1d
+    sigma = _pad_front(
+        rolling_std(daily[1:], windows.zscore, None if last is None else last + 1), x.size
+    )
     floor = _SIGMA_FLOOR_BP if in_bp else _SIGMA_FLOOR_PCT
     horizon = windows.zscore_horizon
     scaled = np.fmax(sigma, floor) * math.sqrt(horizon)
     scaled[np.isnan(sigma)] = np.nan
     out[f"z_{horizon}d"] = change(x, horizon, in_bp) / scaled
+    # One-day surprise: today's change in σ of the 250 daily changes BEFORE today,
+    # so that the shock does not widen its own yardstick.
+    sigma_prev = np.full(x.size, np.nan)
+    sigma_prev[1:] = sigma[:-1]
+    scaled_1d = np.fmax(sigma_prev, floor)
+    scaled_1d[np.isnan(sigma_prev)] = np.nan
+    out["z_1d"] = daily / scaled_1d
     if not in_bp:
         out[f"drawdown_{windows.drawdown}d"] = (
             x / rolling_max(x, windows.drawdown, last) - 1.0

@@ -29,6 +29,9 @@ class ComponentScore:
     values: Mapping[str, float]
     data_date: dt.date | None
     reason: str
+    # The same reason as data (signals.reasons): renderers write their own words.
+    reason_code: str = ""
+    reason_params: Mapping[str, float | str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,8 @@ class ComponentScore:
             "stale": self.stale,
             "data_date": self.data_date.isoformat() if self.data_date else None,
             "reason": self.reason,
+            "reason_code": self.reason_code,
+            "reason_params": dict(self.reason_params),
         }
 
 
@@ -48,14 +53,15 @@ class ComponentScore:
 class Snapshot:
     """The composite score for ``as_of`` and how it was reached.
 
-    ``score`` is None only when no component had data (e.g. before 1974);
+    ``score`` and ``level`` are None only when no component had data (e.g.
+    before 1974): "no data", never ``low``;
     ``indicators`` holds every indicator value rules may refer to
     (``jgb.40y``, ``usdjpy.chg_5d_pct``, ``score`` …), fresh values only.
     """
 
     as_of: dt.date
     score: float | None
-    level: Level
+    level: Level | None
     components: tuple[ComponentScore, ...]
     indicators: Mapping[str, float] = field(default_factory=dict)
 
@@ -77,7 +83,7 @@ class Snapshot:
         return {
             "as_of": self.as_of.isoformat(),
             "score": self.score,
-            "level": self.level.label,
+            "level": self.level.label if self.level is not None else None,
             "components": {c.name: c.to_json() for c in self.components},
             "dropped": list(self.dropped),
         }

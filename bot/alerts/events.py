@@ -40,6 +40,7 @@ class AlertEvent:
     unit: str = ""
     score: float | None = None
     episode: str = ""
+    started_at: dt.datetime | None = None  # resolved: when its episode first fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,17 @@ class AlertMessage:
 
     ``delayed_by`` is set when the events could not go out in time, so a
     renderer marks the message as delayed instead of presenting it as fresh;
-    ``tz`` is the reader's time zone (IANA name) when the chat has one.
+    ``held_for_quiet_hours`` is the chat's quiet window when the dispatcher held
+    the events until it ended (not a delay: the reader asked for it);
+    ``tz`` is the reader's time zone (IANA name) when the chat has one;
+    ``ping_role`` a Discord role id to mention on severe alerts.
     """
 
     events: tuple[AlertEvent, ...]
     delayed_by: dt.timedelta | None = None
     tz: str | None = None
+    held_for_quiet_hours: tuple[dt.time, dt.time] | None = None
+    ping_role: str | None = None
 
     @property
     def level(self) -> Level:

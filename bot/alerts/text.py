@@ -1,46 +1,43 @@
-"""Headline and cause of an alert, in plain words, from the rule and its snapshot."""
+"""Headline and cause stored with an alert, in the renderers' own words.
+
+Renderers write every message from the event's structured fields
+(``bot.render.common.alert_facts``); the stored ``headline`` is the same
+sentence for consumers without a renderer (CLI lines, old rows), and ``cause``
+is the rule's own description. No number is formatted here: the sentence comes
+from ``bot.render.alert_words``.
+"""
 
 from __future__ import annotations
 
-from bot.render.units import format_value, indicator_label, op_symbol
+from bot.alerts.events import EventKind
+from bot.render.alert_words import headline as words_headline
+from bot.render.common import AlertFacts
 from signals.rules import Rule, Transition, TransitionKind
-from signals.snapshot import ComponentScore, Snapshot
+from signals.snapshot import Snapshot
 
 
 def headline(t: Transition) -> str:
-    """What crossed what: ``40y JGB 3.720% ≥ 3.700%`` or ``… back below 3.600%``."""
+    """``The yen jumped 5.6 % against the dollar in five days — …`` or ``Eased: …``."""
     rule = t.rule
-    label = indicator_label(rule.indicator)
-    now = format_value(rule.indicator, t.value)
-    if t.kind is TransitionKind.RESOLVED:
-        side = "below" if rule.rising else "above"
-        return f"{label} {now}, back {side} {format_value(rule.indicator, rule.clear)}"
-    return f"{label} {now} {op_symbol(rule.op)} {format_value(rule.indicator, rule.threshold)}"
-
-
-def _driver(rule: Rule, snapshot: Snapshot) -> ComponentScore | None:
-    available = [c for c in snapshot.components if c.available]
-    if not available:
-        return None
-    series = rule.indicator.split(".chg")[0].split(".z_")[0].split(".drawdown")[0].split(".vol")[0]
-    reading = [
-        c for c in available if any(k == series or k.startswith(series + ".") for k in c.values)
-    ]
-    pool = reading or available
-    return max(pool, key=lambda c: (c.score or 0.0) * c.weight)
+    resolved = t.kind is TransitionKind.RESOLVED
+    facts = AlertFacts(
+        rule=rule.name,
+        kind=EventKind.RESOLVED if resolved else EventKind.FIRING,
+        level=rule.level,
+        indicator=rule.indicator,
+        operator=rule.op,
+        value=t.value,
+        threshold=rule.clear if resolved else rule.threshold,
+        score=None,
+        score_level=None,
+        as_of=t.at.date(),
+        created_at=t.at,
+        episode="",
+        description=rule.description,
+    )
+    return words_headline(facts)
 
 
 def cause(rule: Rule, snapshot: Snapshot, resolved: bool = False) -> str:
-    """One sentence: the rule's meaning and the strongest reading behind it."""
-    lead = rule.description or rule.expression
-    if resolved:
-        lead = f"Cleared — {lead}"
-    driver = _driver(rule, snapshot)
-    score = (
-        f"score {snapshot.score:.0f} ({snapshot.level.label})"
-        if snapshot.score is not None
-        else "no score"
-    )
-    if driver is None:
-        return f"{lead}; {score}."
-    return f"{lead}. {driver.label}: {driver.reason}; {score}."
+    """The rule's description (what it watches), or its name."""
+    return rule.description or rule.name

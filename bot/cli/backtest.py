@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,9 +14,11 @@ import typer
 
 from bot.charts.score import ChartData, render_score_chart
 from bot.cli.common import fail, parse_day, resolve_history_dir
-from bot.history.loader import HistoryDirError, load_history_panel
+from bot.history.loader import HistoryDirError, load_checked_history
+from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
+from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
 
@@ -25,7 +29,7 @@ def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
     return {
         "date": snap.as_of.isoformat(),
         "score": snap.score,
-        "level": snap.level.label,
+        "level": snap.level.label if snap.level is not None else None,
         "components": {
             c.name: {
                 "score": c.score,
@@ -46,15 +50,19 @@ def _days(result: BacktestResult) -> list[dict[str, Any]]:
     return [_day_json(result, i) for i in days]
 
 
+def _label(level: Level | None) -> str:
+    return level.label if level is not None else "no data"
+
+
 def _print_table(result: BacktestResult) -> None:
     h = result.history
     typer.echo(f"{'date':<11} {'event':<34} {'score':>6}  level")
-    previous = None
+    previous: Level | None = None
     events: dict[int, list[str]] = {}
     for i in result.days:
         level = h.level(i)
-        if previous is not None and level != previous:
-            events.setdefault(i, []).append(f"level {previous.label} → {level.label}")
+        if i > result.first and level != previous:
+            events.setdefault(i, []).append(f"level {_label(previous)} → {_label(level)}")
         previous = level
     alert_rows = {(a.date, a.rule, a.state) for a in result.alerts}
     for a in result.alerts:
@@ -63,7 +71,8 @@ def _print_table(result: BacktestResult) -> None:
     for i in sorted(events):
         score = h.score[i]
         for text in events[i]:
-            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {score:6.1f}  {h.level(i).label}")
+            shown = f"{score:6.1f}" if not math.isnan(score) else "     -"
+            typer.echo(f"{h.date(i).isoformat():<11} {text:<34} {shown}  {_label(h.level(i))}")
     typer.echo(
         f"\n{len(result.days)} days, {len(alert_rows)} alert events "
         f"({sum(a.state == 'firing' for a in result.alerts)} firing)."
@@ -94,9 +103,13 @@ def backtest(
         fail(f"--start {first} is after --end {last}")
     try:
         rules = load_rules(rules_file)
-        panel = load_history_panel(directory)
+        # the live quality gate: an impossible value is set aside, never scored
+        panel, quality = load_checked_history(directory, dt.datetime.now(dt.UTC), end=last)
     except (HistoryDirError, HistoryFormatError, RuleConfigError) as exc:
         fail(str(exc))
+    reported = [e for e in quality if first is None or (e.date is not None and e.date >= first)]
+    for event in reported:
+        typer.echo(event_line(event), err=True)
     result = run_backtest(panel, rules, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
@@ -114,7 +127,11 @@ def backtest(
         )
         chart.write_bytes(png)
     if as_json:
-        payload = {"days": _days(result), "alerts": [a.to_json() for a in result.alerts]}
+        payload = {
+            "days": _days(result),
+            "alerts": [a.to_json() for a in result.alerts],
+            "quality": [event_json(e) for e in reported],
+        }
         json.dump(payload, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,15 @@ from signals.rules import RuleConfigError
 DEMO_START, DEMO_END = dt.date(2024, 7, 1), dt.date(2024, 9, 30)
 
 
+class LaterDataError(Exception):
+    """The replay database already holds a snapshot on or after ``--start``."""
+
+
+def database_url(database: str) -> str:
+    """A SQLAlchemy URL as given, or a SQLite URL for a plain path."""
+    return database if "://" in database else f"sqlite+aiosqlite:///{database}"
+
+
 async def replay_history(
     settings: Settings, panel: pd.DataFrame, start: dt.date, end: dt.date, speed: float | None
 ) -> tuple[ReplaySummary, str]:
@@ -35,12 +45,22 @@ async def replay_history(
         clock=clock,
         poll=False,
         history=panel.loc[: pd.Timestamp(start) - pd.Timedelta(days=1)],
+        dispatch_loop=False,
     )
     await runtime.start()
     try:
+        latest = await runtime.store.latest_snapshot()
+        if latest is not None and latest.as_of >= start:
+            raise LaterDataError(
+                f"the replay database already holds data up to {latest.as_of}, on or after "
+                f"--start {start}; replay into a fresh one (leave out --database)"
+            )
         per_day = 86400.0 / speed if speed else 0.0
         summary = await replay_days(runtime, clock, panel, start, end, seconds_per_day=per_day)
         risk = render_risk(await runtime.service.risk())
+        stats = await runtime.store.delivery_stats()
+        summary.deliveries = {k: stats[k] for k in ("sent", "permanent", "held")}
+        summary.deliveries["owed"] = stats["pending"] + stats["failed"]
     finally:
         await runtime.stop()
     return summary, risk
@@ -57,7 +77,7 @@ def _run(
         fail(f"no history between {start} and {end} in {history_dir}")
     try:
         summary, risk = asyncio.run(replay_history(settings, panel, start, end, speed))
-    except RuleConfigError as exc:
+    except (RuleConfigError, LaterDataError) as exc:
         fail(str(exc))
     typer.echo("── where it ended ──")
     typer.echo(risk)
@@ -65,6 +85,12 @@ def _run(
     typer.echo(
         f"\nreplayed {summary.days} market days {start} → {end}: "
         f"{len(summary.alerts)} alert events ({fired} firing)."
+    )
+    d = summary.deliveries
+    typer.echo(
+        f"deliveries: {d.get('sent', 0)} sent, {d.get('permanent', 0)} refused for good, "
+        f"{d.get('held', 0)} held for quiet hours, {d.get('owed', 0)} owed to a platform "
+        "not enabled here."
     )
 
 
@@ -80,6 +106,13 @@ def replay(
             help="Market seconds per real second (86400 = a day a second); default: flat out."
         ),
     ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            help="Database to replay into (path or URL); default: a fresh temporary one, "
+            "never the bot's own database."
+        ),
+    ] = None,
 ) -> None:
     """Push real history through the whole live pipeline, from quality gate to notifiers."""
     settings = settings_or_exit()
@@ -90,7 +123,14 @@ def replay(
         fail(f"--start {first} is after --end {last}")
     if speed is not None and speed <= 0:
         fail("--speed must be positive")
-    _run(settings, resolve_history_dir(history_dir), first, last, speed)
+    directory = resolve_history_dir(history_dir)
+    if database is not None:
+        settings.database_url = database_url(database)
+        _run(settings, directory, first, last, speed)
+        return
+    with tempfile.TemporaryDirectory(prefix="carrywatch-replay-") as tmp:
+        settings.database_url = database_url(str(Path(tmp) / "replay.db"))
+        _run(settings, directory, first, last, speed)
 
 
 def demo(

@@ -41,7 +41,7 @@ class RiskAnswer:
     """The latest snapshot, its age, and which feeds are stale right now."""
 
     score: float | None
-    level: Level
+    level: Level | None  # None: no scoreable data, never shown as low
     as_of: dt.date
     computed_at: dt.datetime
     age: dt.timedelta
@@ -73,7 +73,7 @@ class RiskAnswer:
         score = payload.get("score")
         return cls(
             score=score,
-            level=level_for(score) if score is not None else Level.LOW,
+            level=level_for(score) if score is not None else None,
             as_of=dt.date.fromisoformat(payload["as_of"]),
             computed_at=computed_at,
             age=now - computed_at,
@@ -86,7 +86,7 @@ class RiskAnswer:
         value, score, weight, stale and reason."""
         return {
             "score": self.score,
-            "level": self.level.label,
+            "level": self.level.label if self.level is not None else None,
             "as_of": self.as_of.isoformat(),
             "computed_at": self.computed_at.isoformat(),
             "age_seconds": round(self.age.total_seconds(), 1),
@@ -108,13 +108,38 @@ class RiskAnswer:
 
 @dataclass(frozen=True, slots=True)
 class ChartAnswer:
+    """A chart and what it shows (for its caption): the dates drawn, the resolution,
+    the days asked for (None: all), the latest score and how many alerts are marked."""
+
     png: bytes
-    caption: str
+    first: dt.date
+    last: dt.date
+    step: str
+    requested_days: int | None
+    score: float | None
+    level: Level | None
+    alerts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryAnswer:
+    """What one chat received, newest first: ``requested`` asked for, ``alerts`` found
+    (fewer only when there are no more), ``tz`` the chat's zone for the times."""
+
     alerts: tuple[AlertEvent, ...]
+    requested: int = 10
+    tz: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoll:
+    """One provider's last poll: when, and its raw error (for operators only)."""
+
+    source: str
+    at: dt.datetime | None
+    error: str | None
+    failures: int = 0  # failed polls in a row
+    failing_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +152,7 @@ class FeedStatus:
     source: str = ""
     last_poll: dt.datetime | None = None
     last_error: str | None = None
+    sources: tuple[SourcePoll, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +184,9 @@ class SettingsAnswer:
     mute_until: dt.datetime | None
     broken_reason: str | None = None
     rules: tuple[str, ...] = ()  # every rule name, for buttons and autocomplete
+    ping_role: str | None = None  # Discord: role mentioned on severe alerts
+    previous: SettingsAnswer | None = None  # before the change this answer confirms
+    created: bool = False  # a /subscribe that made a new subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +211,13 @@ HELP_INTRO = (
 )
 
 COMMANDS: tuple[CommandHelp, ...] = (
-    CommandHelp("risk", "", "current stress score, level and each component's reason"),
-    CommandHelp("chart", "[days]", "PNG chart of the score with level bands (default 90 days)"),
-    CommandHelp("history", "[n]", "the last n alerts with time, level and cause (default 10)"),
-    CommandHelp("subscribe", "[level]", "push alerts here at or above a level (default high)"),
+    CommandHelp("risk", "", "the stress score now, what drives it, and Details per part"),
+    CommandHelp("chart", "[days|all]", "chart of the score with alerts (default 90 days)"),
+    CommandHelp("history", "[n]", "the last n alerts this chat received (default 10)"),
+    CommandHelp("subscribe", "[level]", "alerts here at or above a level (new: high; kept)"),
     CommandHelp("unsubscribe", "", "stop push alerts in this chat"),
     CommandHelp("settings", "", "minimum level, quiet hours, muted rules, mute"),
-    CommandHelp("status", "", "feeds fresh or stale, last poll, last alert, uptime, version"),
+    CommandHelp("status", "", "is each market feed fresh, last score and alert, version"),
     CommandHelp("chatid", "", "this chat's id and topic id (for operators)"),
     CommandHelp("help", "", "what carrywatch watches and how to use it"),
     CommandHelp("broadcast", "<text>", "send a message to every subscriber", admin=True),

@@ -11,13 +11,14 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from bot.alerts.events import EventKind
-from bot.charts.score import ChartData, render_score_chart
+from bot.charts.score import ChartData, NoChartData, drawn, render_score_chart
 from bot.commands.answers import (
     ChartAnswer,
     CommandError,
@@ -31,6 +32,7 @@ from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
 from bot.store.records import NewAlert, Subscription, SubscriptionKind
 from bot.store.store import Store
+from bot.throttle.charts import ChartBusy, ChartRenderer
 from signals.durations import format_duration, parse_duration
 from signals.levels import Level
 
@@ -39,6 +41,7 @@ CHART_SERIES = ("jgb.30y", "jgb.40y", "usdjpy", "btc")
 MAX_CHART_DAYS = 3650
 MAX_HISTORY = 50
 RISK_CACHE_SECONDS = 2.0  # a new snapshot shows within this; ages are always recomputed
+ADMIN_KINDS = (EventKind.TEST, EventKind.BROADCAST)  # operator messages, not market alerts
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -88,9 +91,14 @@ class CommandService:
         self._clock = clock
         self._started = started_at or clock()
         self._risk_lock = asyncio.Lock()
+        self._charts: ChartRenderer[ChartData] = ChartRenderer(render_score_chart)
         self._risk_cache: tuple[float, Mapping[str, Any], dt.datetime, tuple[str, ...]] | None = (
             None
         )
+
+    def now(self) -> dt.datetime:
+        """The service's clock, for renderers that say how old something is."""
+        return self._clock()
 
     # -- reading -------------------------------------------------------------
 
@@ -113,15 +121,24 @@ class CommandService:
         return RiskAnswer.from_payload(payload, computed_at, self._clock(), stale)
 
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
-        usage = "/chart [days] — e.g. /chart 180 (1 to 3650)"
-        n = parse_count(None if days is None else str(days), usage, 90, MAX_CHART_DAYS)
+        """The score over the last ``days`` market days (``all``: the whole history),
+        with this period's alerts as markers. Title and caption describe the data
+        actually drawn; nothing to draw is a CommandError, not an empty chart.
+        Rendered on one worker thread with a short queue; identical charts cached briefly."""
+        usage = "/chart [days|all] — e.g. /chart 180 (1 to 3650), /chart all"
         latest = await self._store.latest_snapshot()
         if latest is None:
             raise CommandError("No score yet, so nothing to chart.")
         end = latest.as_of
-        start = end - dt.timedelta(days=n)
+        n: int | None
+        if days is not None and str(days).strip().lower() in ("all", "max"):
+            n, start = None, dt.date(1900, 1, 1)
+        else:
+            n = parse_count(None if days is None else str(days), usage, 90, MAX_CHART_DAYS)
+            start = end - dt.timedelta(days=n)
         snaps = await self._store.snapshots_between(start, end)
         obs = await self._store.load_observations(since=start, series=CHART_SERIES)
+        alerts = await self._store.recent_alerts(2000, exclude=ADMIN_KINDS)
         index = pd.DatetimeIndex([pd.Timestamp(s.as_of) for s in snaps])
         scores = [s.score if s.score is not None else float("nan") for s in snaps]
         series = {
@@ -132,27 +149,57 @@ class CommandService:
             )
             for name in CHART_SERIES
         }
-        title = f"carrywatch stress score, {start.isoformat()} – {end.isoformat()}"
-        data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, title)
-        png = await asyncio.to_thread(render_score_chart, data)
-        caption = f"Stress score over {n} days: {latest.level.label}"
-        if latest.score is not None:
-            caption += f" ({latest.score:.0f}/100) on {end.isoformat()}"
-        return ChartAnswer(png, caption)
+        markers = tuple(
+            (a.as_of, a.level)
+            for a in alerts
+            if start <= a.as_of <= end and a.kind in (EventKind.FIRING, EventKind.ESCALATED)
+        )
+        data = ChartData(index, pd.Series(scores, dtype=float).to_numpy(), series, markers=markers)
+        try:
+            shown = drawn(data)
+        except NoChartData:
+            raise CommandError(
+                f"No scores between {start.isoformat()} and {end.isoformat()} to chart."
+            ) from None
+
+        async def build() -> ChartData:
+            return data
+
+        try:
+            png = await self._charts.render((n, end, latest.computed_at, markers), build)
+        except ChartBusy:
+            raise CommandError(
+                "Busy drawing other charts right now; try again shortly.", usage
+            ) from None
+        return ChartAnswer(
+            png,
+            first=shown.first,
+            last=shown.last,
+            step=shown.step,
+            requested_days=n,
+            score=latest.score,
+            level=latest.level,
+            alerts=len(markers),
+        )
 
     async def history(
         self, n: str | int | None = None, target: Target | None = None
     ) -> HistoryAnswer:
+        """The ``n`` newest alerts this chat received (sent to it), newest first; test
+        alerts and broadcasts left out before counting. Without ``target``, every alert."""
         count = parse_count(
             None if n is None else str(n), "/history [n] — e.g. /history 5", 10, MAX_HISTORY
         )
-        alerts = await self._store.recent_alerts(count, target)
-        return HistoryAnswer(tuple(a for a in alerts if a.kind not in (EventKind.BROADCAST,)))
+        alerts = await self._store.recent_alerts(
+            count, target, exclude=ADMIN_KINDS, sent_only=target is not None
+        )
+        sub = await self._store.get_subscription(target) if target is not None else None
+        return HistoryAnswer(tuple(alerts), count, sub.tz if sub else None)
 
     async def status(self) -> StatusAnswer:
         now = self._clock()
         snap = await self._store.latest_snapshot()
-        recent = await self._store.recent_alerts(1)
+        recent = await self._store.recent_alerts(1, exclude=ADMIN_KINDS)
         stats = await self._store.delivery_stats()
         subs = await self._store.active_subscriptions()
         events = await self._store.recent_quality_events(500)
@@ -183,11 +230,15 @@ class CommandService:
         level: str | None = None,
         guild_id: str | None = None,
     ) -> SettingsAnswer:
-        lvl = parse_level(level, "/subscribe [low|elevated|high|severe] — default high")
+        """Subscribe, or re-subscribe keeping every setting; only a given level changes one."""
+        usage = "/subscribe [low|elevated|high|severe] — default high"
+        lvl = parse_level(level, usage) if level is not None and level.strip() else None
+        before = await self._store.get_subscription(target)
+        if before is None:
+            lvl = lvl or Level.HIGH
         sub = await self._store.upsert_subscription(target, kind, guild_id=guild_id, min_level=lvl)
-        if sub.min_level != lvl:
-            sub = await self._update(target, min_level=lvl)
-        return self._settings(sub)
+        answer = self._settings(sub, before)
+        return replace(answer, created=before is None)
 
     async def unsubscribe(self, target: Target) -> bool:
         """True if this chat was subscribed."""
@@ -242,6 +293,23 @@ class CommandService:
 
     async def unmute(self, target: Target) -> SettingsAnswer:
         return self._settings(await self._update(target, mute_until=None))
+
+    async def set_timezone(self, target: Target, tz: str) -> SettingsAnswer:
+        usage = "timezone <zone> — e.g. Europe/Berlin, Asia/Tokyo, America/New_York"
+        name = tz.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(
+                f"unknown time zone {tz!r} (use an IANA name like Asia/Tokyo)", usage
+            ) from None
+        return self._settings(await self._update(target, tz=name))
+
+    async def set_ping_role(self, target: Target, role_id: str | None) -> SettingsAnswer:
+        """Mention a role (its id) on severe alerts; None stops pinging."""
+        if role_id is not None and not role_id.isdigit():
+            raise CommandError(f"not a role id: {role_id!r}", "/alerts ping [role]")
+        return self._settings(await self._update(target, ping_role=role_id))
 
     async def mute_rule(self, target: Target, rule: str) -> SettingsAnswer:
         current = await self._require(target)
@@ -303,13 +371,20 @@ class CommandService:
             raise CommandError("this chat is not subscribed yet", "/subscribe [level]")
         return sub
 
-    async def _update(self, target: Target, **changes: object) -> Subscription:
-        await self._require(target)
+    async def _update(self, target: Target, **changes: object) -> tuple[Subscription, Subscription]:
+        before = await self._require(target)
         sub = await self._store.update_subscription(target, **changes)
         assert sub is not None  # _require just found it
-        return sub
+        return sub, before
 
-    def _settings(self, sub: Subscription) -> SettingsAnswer:
+    def _settings(
+        self,
+        sub: Subscription | tuple[Subscription, Subscription],
+        before: Subscription | None = None,
+    ) -> SettingsAnswer:
+        if isinstance(sub, tuple):
+            sub, before = sub
+        previous = self._settings(before) if before is not None and before.active else None
         return SettingsAnswer(
             subscribed=sub.active,
             min_level=sub.min_level,
@@ -320,4 +395,6 @@ class CommandService:
             mute_until=sub.mute_until,
             broken_reason=sub.broken_reason,
             rules=self._rules,
+            ping_role=sub.ping_role,
+            previous=previous,
         )

@@ -41,13 +41,33 @@ class AlertChannels:
         return int(raw) if raw else None
 
     async def choose(self, guild_id: int, channel_id: int, level: str | None) -> SettingsAnswer:
-        """Subscribe ``channel_id`` for the guild and switch off its previous channel(s)."""
-        answer = await self._service.subscribe(
-            channel_target(channel_id), "guild", level, guild_id=str(guild_id)
-        )
-        for sub in await self._store.active_subscriptions(PLATFORM):
-            if sub.guild_id == str(guild_id) and sub.chat_id != str(channel_id):
-                await self._service.unsubscribe(sub.target)
+        """Subscribe ``channel_id`` for the guild and switch off its previous channel(s).
+
+        A new channel takes over the server's settings (quiet hours, time zone, ping
+        role, muted rules, and the level unless one is given): they are the server's.
+        """
+        previous = [
+            s
+            for s in await self._store.active_subscriptions(PLATFORM)
+            if s.guild_id == str(guild_id) and s.chat_id != str(channel_id)
+        ]
+        target = channel_target(channel_id)
+        answer = await self._service.subscribe(target, "guild", level, guild_id=str(guild_id))
+        if answer.created and previous:
+            old = previous[0]
+            carried: dict[str, object] = {
+                "quiet_start": old.quiet_start,
+                "quiet_end": old.quiet_end,
+                "tz": old.tz,
+                "ping_role": old.ping_role,
+                "muted_rules": list(old.muted_rules),
+            }
+            if level is None:
+                carried["min_level"] = old.min_level
+            await self._store.update_subscription(target, **carried)
+            answer = await self._service.settings(target)
+        for sub in previous:
+            await self._service.unsubscribe(sub.target)
         await self._store.meta_set(_meta_key(guild_id), str(channel_id))
         return answer
 

@@ -36,7 +36,7 @@ from bot.alerts.events import AlertMessage
 from bot.discord.errors import DEFAULT_BACKOFF, classify
 from bot.discord.metrics import SENDS
 from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
-from bot.render.discord_alerts import alert_embed
+from bot.render.discord.alerts import alert_embed, ping
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -94,9 +94,11 @@ class DiscordNotifier:
         channel = client.get_partial_messageable(channel_id)
         try:
             async with asyncio.timeout(self._send_timeout):
+                content, mentions = ping(message)  # a role only on severe, if set
                 sent = await channel.send(
+                    content=content,
                     embed=embed,
-                    allowed_mentions=NO_MENTIONS,
+                    allowed_mentions=mentions,
                     nonce=message_nonce(channel_id, message),  # discord.py adds enforce_nonce
                 )
         except (discord.RateLimited, discord.HTTPException) as exc:

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.alerts.events import AlertMessage
 from bot.dispatch.limits import Limiter
+from bot.dispatch.routing import held_window
 from bot.metrics import DELIVERIES, DELIVERY_LATENCY
 from bot.notify.base import Delivered, Notifier, RetryAfter, SendResult, Target
 from bot.store.records import ClaimedDelivery
@@ -64,12 +65,32 @@ class Dispatcher:
         self._cfg = config or DispatchConfig()
         self._limiter = limiter or Limiter(clock=lambda: self._clock().timestamp())
         self._clock = clock
+        for platform, notifier in notifiers.items():
+            self._delegate(platform, notifier)
         self._worker = worker_id or f"dispatch-{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
+        self._busy = 0  # deliveries of this dispatcher being sent right now
         self._sem = asyncio.Semaphore(self._cfg.concurrency)
 
     def add_notifier(self, notifier: Notifier) -> None:
+        """Register ``notifier``; one that carries a shared ``pacer`` paces its own sends."""
         self._notifiers[notifier.platform] = notifier
+        self._delegate(notifier.platform, notifier)
+
+    def _delegate(self, platform: str, notifier: Notifier) -> None:
+        pacer = getattr(notifier, "pacer", None)
+        if pacer is not None:
+            self._limiter.delegate(platform, pacer)
+
+    @property
+    def busy(self) -> int:
+        """Chats this dispatcher is sending to right now (its leased rows are live)."""
+        return self._busy
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        """Platforms this dispatcher can send to (a notifier is registered)."""
+        return frozenset(self._notifiers)
 
     def wake(self) -> None:
         """New alerts are in the outbox: look now instead of at the next poll."""
@@ -140,6 +161,13 @@ class Dispatcher:
         return len(claimed)
 
     async def _deliver(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:
+        self._busy += 1
+        try:
+            await self._deliver_rows(target, rows)
+        finally:
+            self._busy -= 1
+
+    async def _deliver_rows(self, target: Target, rows: Sequence[ClaimedDelivery]) -> None:
         ids = [r.delivery_id for r in rows]
         notifier = self._notifiers.get(target.platform)
         if notifier is None:
@@ -158,11 +186,19 @@ class Dispatcher:
                 await asyncio.sleep(remaining)
             now = self._clock()
             oldest = min(r.alert.created_at for r in rows)
-            delayed = now - oldest if now - oldest > self._cfg.max_age else None
+            held = held_window(sub, (r.alert for r in rows))
+            due = held[2] if held else oldest  # held alerts are late only past quiet hours
+            delayed = now - due if now - due > self._cfg.max_age else None
             events = tuple(
                 sorted((r.alert for r in rows), key=lambda e: (e.level, e.id), reverse=True)
             )
-            message = AlertMessage(events, delayed_by=delayed, tz=sub.tz if sub else None)
+            message = AlertMessage(
+                events,
+                delayed_by=delayed,
+                tz=sub.tz if sub else None,
+                held_for_quiet_hours=(held[0], held[1]) if held else None,
+                ping_role=sub.ping_role if sub else None,
+            )
             try:
                 result: SendResult = await notifier.send(target, message)
             except Exception as exc:  # a notifier bug must not lose the alert

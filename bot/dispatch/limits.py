@@ -3,6 +3,12 @@
 The dispatcher asks ``reserve(target)`` before each send and sleeps the answer;
 a 429 for one chat (``penalise``) delays only that chat, never the others —
 unlike python-telegram-bot's AIORateLimiter, which pauses every send after one.
+
+A platform whose notifier paces its own sends through a shared
+:class:`~bot.dispatch.pacing.SendPacer` (Telegram: replies and alerts share one
+budget) is ``delegate``-d: the limiter then only asks the pacer how long a
+chat must still wait (to requeue instead of waiting long) and books nothing,
+so the budget is never counted twice.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.notify.base import Target
 
@@ -38,6 +45,14 @@ def is_group(target: Target) -> bool:
     return target.platform == "telegram" and target.chat_id.startswith("-")
 
 
+class ChatPacer(Protocol):
+    """What the limiter needs of a shared pacer (:class:`bot.dispatch.pacing.SendPacer`)."""
+
+    def chat_delay(self, chat_id: str, *, group: bool = False) -> float: ...
+
+    def hold(self, chat_id: str, seconds: float) -> None: ...
+
+
 class Limiter:
     """Reserves send slots; monotonic clock injected so tests can drive it."""
 
@@ -51,6 +66,11 @@ class Limiter:
         self._chat_next: dict[tuple[str, str], float] = {}
         self._global_next: dict[str, float] = {}
         self._group_sent: dict[tuple[str, str], deque[float]] = {}
+        self._delegates: dict[str, ChatPacer] = {}
+
+    def delegate(self, platform: str, pacer: ChatPacer) -> None:
+        """From now on ``platform``'s sends are paced by ``pacer``, not here."""
+        self._delegates[platform] = pacer
 
     def reserve(self, target: Target, max_wait: float = math.inf) -> tuple[float, bool]:
         """Seconds until ``target`` may send, and whether that slot is now booked.
@@ -58,6 +78,10 @@ class Limiter:
         A slot further away than ``max_wait`` is not booked, so a caller that
         requeues instead of waiting leaves no phantom reservation behind.
         """
+        pacer = self._delegates.get(target.platform)
+        if pacer is not None:
+            wait = pacer.chat_delay(target.chat_id, group=is_group(target))
+            return wait, wait <= max_wait
         lim = self._limits.get(target.platform, CONSOLE)
         now = self._clock()
         key = (target.platform, target.chat_id)
@@ -81,5 +105,9 @@ class Limiter:
 
     def penalise(self, target: Target, seconds: float) -> None:
         """The platform said 429 for this chat: nothing more to it for ``seconds``."""
+        pacer = self._delegates.get(target.platform)
+        if pacer is not None:
+            pacer.hold(target.chat_id, seconds)
+            return
         key = (target.platform, target.chat_id)
         self._chat_next[key] = max(self._chat_next.get(key, 0.0), self._clock() + seconds)

@@ -7,7 +7,7 @@ import enum
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from bot.alerts.events import EventKind
+from bot.alerts.events import AlertEvent, EventKind
 from bot.store.records import NewAlert, PlannedDelivery, Subscription
 from signals.levels import Level
 
@@ -34,6 +34,27 @@ def quiet_end(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
         return None
     end_day = local.date() if t < end else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(end_day, end, tzinfo=tz).astimezone(dt.UTC)
+
+
+def held_window(
+    sub: Subscription | None, alerts: Iterable[NewAlert | AlertEvent]
+) -> tuple[dt.time, dt.time, dt.datetime] | None:
+    """If :func:`decide` held these alerts for the chat's quiet hours: the window and
+    when it ended (UTC), so the message says "held", not "delayed". Every alert must
+    have been holdable (not severe, not an operator message) and created inside it."""
+    if sub is None or sub.quiet_start is None or sub.quiet_end is None:
+        return None
+    ends = []
+    for alert in alerts:
+        if alert.kind in _ADMIN or alert.level >= Level.SEVERE:
+            return None
+        end = quiet_end(sub, alert.created_at)
+        if end is None:
+            return None
+        ends.append(end)
+    if not ends:
+        return None
+    return sub.quiet_start, sub.quiet_end, max(ends)
 
 
 def decide(alert: NewAlert, sub: Subscription, now: dt.datetime) -> PlannedDelivery | Skip:

@@ -8,6 +8,7 @@ scores; ``manifest`` says which file feeds which series and why.
 from bot.history.loader import (
     HistoryDirError,
     choose_file,
+    load_checked_history,
     load_history_frames,
     load_history_panel,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "HistoryDirError",
     "SeriesSource",
     "choose_file",
+    "load_checked_history",
     "load_history_frames",
     "load_history_panel",
 ]

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from bot.history.manifest import MANIFEST, FileChoice, ParserName, SeriesSource
+from bot.quality.events import QualityEvent
+from bot.quality.history import screen_frames
 from signals.loaders import (
     parse_fred,
     parse_mof,
@@ -139,6 +141,17 @@ def load_history_frames(history_dir: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def _trim(panel: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return panel.loc[lo:hi].copy()
+
+
+def _check_range(start: dt.date | None, end: dt.date | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"start {start} is after end {end}")
+
+
 def load_history_panel(
     history_dir: Path, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
@@ -146,10 +159,31 @@ def load_history_panel(
 
     ``start`` and ``end`` are inclusive market dates; rows outside are dropped
     after the splice, so trimming never changes which vendor a date came from.
+    The values are as the files hold them: a replay feeds them through the live
+    quality gate itself; the backtest uses :func:`load_checked_history`.
     """
-    if start is not None and end is not None and start > end:
-        raise ValueError(f"start {start} is after end {end}")
-    panel = build_panel(list(load_history_frames(history_dir).values()))
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
-    return panel.loc[lo:hi].copy()
+    _check_range(start, end)
+    return _trim(build_panel(list(load_history_frames(history_dir).values())), start, end)
+
+
+def load_checked_history(
+    history_dir: Path,
+    now: dt.datetime,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> tuple[pd.DataFrame, tuple[QualityEvent, ...]]:
+    """The panel after the live quality gate (``bot.quality.history``), and what it set aside.
+
+    Screening runs over the whole history before trimming, so a value's
+    reference is the one the live path would have had. Events are for the
+    requested range only.
+    """
+    _check_range(start, end)
+    screened = screen_frames(load_history_frames(history_dir), now)
+    panel = _trim(build_panel(list(screened.frames.values())), start, end)
+    events = tuple(
+        e
+        for e in screened.events
+        if e.date is None or ((start is None or e.date >= start) and (end is None or e.date <= end))
+    )
+    return panel, events

@@ -19,7 +19,7 @@ import pandas as pd
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.policy import AlertPolicy
-from bot.commands.feeds import WATCHED, poll_key, poll_record
+from bot.commands.feeds import WATCHED, record_poll
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
@@ -29,11 +29,11 @@ from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
 from bot.quality.gate import QualityGate
 from bot.rules.load import load_rules
+from bot.runtime.adapters import AdapterStarter
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
 from bot.runtime.leader import CHECK_SECONDS, Leadership
 from bot.runtime.pipeline import Pipeline
-from bot.runtime.startup import rejected_token
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
@@ -82,8 +82,11 @@ class Runtime:
         console_stream: TextIO | None = None,
         poll: bool = True,
         history: pd.DataFrame | None = None,
+        dispatch_loop: bool = True,
     ) -> None:
+        """``dispatch_loop=False`` (replays): the caller drives ``dispatcher.run_once``."""
         self.settings = settings
+        self.dispatch_loop = dispatch_loop
         self.clock = clock
         self.poll_enabled = poll
         self._history = history
@@ -91,6 +94,7 @@ class Runtime:
         self.http = HttpFetcher()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.adapters: list[Adapter] = []
+        self.starters: list[AdapterStarter] = []
         self.console: ConsoleNotifier | None = None
         self._console_stream = console_stream
         self._stop = asyncio.Event()
@@ -125,9 +129,10 @@ class Runtime:
             self._history = await asyncio.to_thread(load_history_panel, s.history_dir)
         await self._build_pipeline()
         await self._start_notifiers()
-        self._tasks.append(
-            asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
-        )
+        if self.dispatch_loop:
+            self._tasks.append(
+                asyncio.create_task(self.dispatcher.run(self._stop, s.dispatch.poll_seconds))
+            )
         if s.http.port:
             self.health = HealthServer(self.store, self.clock, s.http.host, s.http.port)
             await self.health.start()
@@ -218,15 +223,11 @@ class Runtime:
             from bot.discord.adapter import DiscordAdapter
 
             self.adapters.append(DiscordAdapter(s, self.service, self.store))
-        for adapter in self.adapters:
-            try:
-                await adapter.start()
-            except Exception as exc:
-                refused = rejected_token(adapter.notifier.platform, exc)
-                if refused is None:
-                    raise
-                raise refused from None  # the original message quotes the token
-            self.dispatcher.add_notifier(adapter.notifier)
+        for adapter in self.adapters:  # a platform down at boot: wait for it, serve the rest
+            starter = AdapterStarter(adapter, adapter.notifier.platform)
+            self.starters.append(starter)
+            self.dispatcher.add_notifier(starter.notifier)
+            await starter.start()
         console_on = s.alerts.console if s.alerts.console is not None else not self.adapters
         if console_on:
             self.console = ConsoleNotifier(self._console_stream, tz=s.alerts.tz)
@@ -271,8 +272,8 @@ class Runtime:
         for task in self._tasks:
             await task
         self._tasks.clear()
-        for adapter in reversed(self.adapters):
-            await adapter.stop()
+        for starter in reversed(self.starters):
+            await starter.stop()
         if self.health is not None:
             await self.health.stop()
         await self.http.stop()
@@ -304,7 +305,7 @@ class Runtime:
         with POLL_LATENCY.labels(job.job_id).time():
             result = await source.fetch(self.http, now)
         POLLS.labels(job.job_id, "ok" if result.ok else "error").inc()
-        await self.store.meta_set(poll_key(job.job_id), poll_record(now, result.error))
+        await record_poll(self.store, job.job_id, now, result.error)
         await self.pipeline.ingest(result)
 
     async def _flush(self) -> None:

@@ -4,6 +4,11 @@ Each market date becomes one ``FetchResult`` from a ``replay`` source, stamped
 with a simulated clock (22:00 UTC that day), and goes through the same quality
 gate, store, engine, policy, outbox and notifiers as a live poll. The engine
 is warmed with the history before ``start`` so windows are full on day one.
+
+A day ends only when every delivery it enqueued is settled
+(:func:`bot.runtime.drain.drain`), and the runtime's own dispatch loop is off
+for a replay (``Runtime(dispatch_loop=False)``): one sender, so no lease can
+expire under a send in flight when the clock jumps to the next day.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bot.runtime.app import Runtime
+from bot.runtime.drain import drain
 from bot.sources.base import FetchResult
 from signals.engine import SPREAD
 from signals.observation import Observation
@@ -55,6 +61,7 @@ class ReplaySummary:
     alerts: list[tuple[dt.date, str, str, str]] = field(
         default_factory=list
     )  # date, rule, kind, level
+    deliveries: dict[str, int] = field(default_factory=dict)  # by status, at the end
 
 
 async def replay_days(
@@ -80,11 +87,24 @@ async def replay_days(
         outcome = await runtime.pipeline.ingest(result)
         for a in outcome.alerts:
             summary.alerts.append((day, a.rule, a.kind.value, a.level.label))
-        while await runtime.dispatcher.run_once():
-            pass
+        await drain_all(runtime, clock)
         summary.days += 1
         if on_day:
             on_day(day)
         if seconds_per_day > 0:
             await asyncio.sleep(seconds_per_day)
     return summary
+
+
+async def drain_all(
+    runtime: Runtime, clock: SimClock, on_progress: Callable[[int], None] | None = None
+) -> None:
+    """Settle every delivery owed to an enabled platform, moving ``clock`` to due retries."""
+
+    def advance(to: dt.datetime) -> None:
+        clock.now = max(clock.now, to)
+
+    dispatcher = runtime.dispatcher
+    await drain(
+        dispatcher, runtime.store, dispatcher.platforms, clock, advance, on_progress=on_progress
+    )

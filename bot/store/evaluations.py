@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +43,7 @@ Fanout = (
 )
 """Where each new alert goes: a function of the alert, or the same targets for all."""
 
+NO_DATA = "no data"  # snapshots.level when no component had data (score NULL)
 _DEDUP = ("rule", "episode", "kind", "seq")
 _RULE_COLUMNS = (
     "state",
@@ -119,7 +120,7 @@ async def _insert_snapshot(session: AsyncSession, snapshot: Snapshot, at: dt.dat
             as_of=snapshot.as_of,
             computed_at=at,
             score=snapshot.score,
-            level=snapshot.level.label,
+            level=snapshot.level.label if snapshot.level is not None else NO_DATA,
             payload=json_safe(snapshot.to_json()),
         )
         .returning(SnapshotModel.id)
@@ -217,7 +218,7 @@ def _stored(r: SnapshotModel) -> StoredSnapshot:
         as_of=r.as_of,
         computed_at=r.computed_at,
         score=r.score,
-        level=Level.parse(r.level),
+        level=Level.parse(r.level) if r.level != NO_DATA else None,
         payload=dict(r.payload),
     )
 
@@ -252,16 +253,26 @@ async def snapshots_between(
 
 
 async def recent_alerts(
-    session: AsyncSession, n: int, target: Target | None = None
+    session: AsyncSession,
+    n: int,
+    target: Target | None = None,
+    *,
+    exclude: Collection[EventKind] = (),
+    sent_only: bool = False,
 ) -> list[AlertEvent]:
     """The ``n`` newest alerts, newest first; with ``target``, only those queued to that
-    chat (and topic, when ``target.thread_id`` is set)."""
+    chat (and topic, when ``target.thread_id`` is set) — ``sent_only``: only those it
+    received. ``exclude`` leaves out kinds (test alerts, broadcasts) before counting."""
     stmt = select(AlertModel)
+    if exclude:
+        stmt = stmt.where(AlertModel.kind.not_in([EventKind(k).value for k in exclude]))
     if target is not None:
         d = DeliveryModel
         chat = select(d.alert_id).where(d.platform == target.platform, d.chat_id == target.chat_id)
         if target.thread_id is not None:
             chat = chat.where(d.thread_id == thread_key(target.thread_id))
+        if sent_only:
+            chat = chat.where(d.status == "sent")
         stmt = stmt.where(AlertModel.id.in_(chat))
     rows = await session.scalars(
         stmt.order_by(AlertModel.created_at.desc(), AlertModel.id.desc()).limit(n)

@@ -156,6 +156,7 @@ class SubscriptionModel(Base):
     broken_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    ping_role: Mapped[str | None] = mapped_column(String(32))  # Discord role on severe
 
 
 class QualityEventModel(Base):

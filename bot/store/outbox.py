@@ -38,7 +38,27 @@ def target_of(platform: str, chat_id: str, thread_id: str) -> Target:
     return Target(platform=platform, chat_id=chat_id, thread_id=thread_id or None)
 
 
-def alert_event(row: AlertModel) -> AlertEvent:
+async def episode_starts(
+    session: AsyncSession, alerts: Iterable[AlertModel]
+) -> dict[tuple[str, str], dt.datetime]:
+    """When each resolved alert's episode first fired, so an all-clear can say how long
+    the alert lasted."""
+    keys = {(a.rule, a.episode) for a in alerts if a.kind == EventKind.RESOLVED.value}
+    out: dict[tuple[str, str], dt.datetime] = {}
+    for rule, episode in keys:
+        first = await session.scalar(
+            select(func.min(AlertModel.created_at)).where(
+                AlertModel.rule == rule,
+                AlertModel.episode == episode,
+                AlertModel.kind.in_((EventKind.FIRING.value, EventKind.ESCALATED.value)),
+            )
+        )
+        if first is not None:
+            out[(rule, episode)] = first
+    return out
+
+
+def alert_event(row: AlertModel, started_at: dt.datetime | None = None) -> AlertEvent:
     return AlertEvent(
         id=row.id,
         rule=row.rule,
@@ -53,6 +73,7 @@ def alert_event(row: AlertModel) -> AlertEvent:
         unit=row.unit,
         score=row.score,
         episode=row.episode,
+        started_at=started_at,
     )
 
 
@@ -121,16 +142,21 @@ async def claim_due(
     ids = [row[0] for row in claimed]
     if not ids:
         return []
-    rows = await session.execute(
-        select(d, AlertModel)
-        .join(AlertModel, AlertModel.id == d.alert_id)
-        .where(d.id.in_(ids))
-        .order_by(d.alert_id, d.id)
-    )
+    rows = (
+        await session.execute(
+            select(d, AlertModel)
+            .join(AlertModel, AlertModel.id == d.alert_id)
+            .where(d.id.in_(ids))
+            .order_by(d.alert_id, d.id)
+        )
+    ).all()
+    starts = await episode_starts(session, [al for _, al in rows])
     return [
         ClaimedDelivery(
             delivery_id=dl.id,
-            alert=alert_event(al),
+            alert=alert_event(
+                al, starts.get((al.rule, al.episode)) if al.kind == "resolved" else None
+            ),
             target=target_of(dl.platform, dl.chat_id, dl.thread_id),
             attempts=dl.attempts,
             evaluation_id=al.evaluation_id,

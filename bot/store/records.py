@@ -121,7 +121,7 @@ class StoredSnapshot:
     as_of: dt.date
     computed_at: dt.datetime
     score: float | None
-    level: Level
+    level: Level | None  # None: no component had data ("no data")
     payload: Mapping[str, Any]
 
 
@@ -159,6 +159,7 @@ class Subscription:
     broken_reason: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    ping_role: str | None = None  # Discord: role id mentioned on severe alerts
 
     @property
     def platform(self) -> str:

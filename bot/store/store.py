@@ -9,7 +9,7 @@ returned is an ORM object.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -187,9 +187,18 @@ class Store(Lifecycle):
         async with self.transaction() as s:
             return await evaluations.snapshots_between(s, start, end, latest_per_day)
 
-    async def recent_alerts(self, n: int, target: Target | None = None) -> list[AlertEvent]:
+    async def recent_alerts(
+        self,
+        n: int,
+        target: Target | None = None,
+        *,
+        exclude: Collection[EventKind] = (),
+        sent_only: bool = False,
+    ) -> list[AlertEvent]:
         async with self.transaction() as s:
-            return await evaluations.recent_alerts(s, n, target)
+            return await evaluations.recent_alerts(
+                s, n, target, exclude=exclude, sent_only=sent_only
+            )
 
     async def get_rule_states(self) -> dict[str, RuleStateRow]:
         async with self.transaction() as s:

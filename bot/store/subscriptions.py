@@ -32,6 +32,7 @@ UPDATABLE = frozenset(
         "mute_until",
         "active",
         "broken_reason",
+        "ping_role",
     }
 )
 
@@ -84,6 +85,7 @@ def to_subscription(r: SubscriptionModel) -> Subscription:
         broken_reason=r.broken_reason,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        ping_role=r.ping_role,
     )
 
 
@@ -132,6 +134,7 @@ async def upsert_subscription(
             mute_until=None,
             active=True,
             broken_reason=None,
+            ping_role=None,
             created_at=now,
             updated_at=now,
         )

@@ -18,7 +18,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.render.telegram_text import Doc
+from bot.render.telegram.text import Doc
 from bot.telegram.context import Callback, Context, reply
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})

@@ -17,10 +17,16 @@ from telegram import Update
 from telegram.ext import BaseRateLimiter
 
 from bot.commands.service import CommandService
+from bot.dispatch.pacing import SendPacer
 from bot.settings import Settings, TelegramSettings
 from bot.store.store import Store
 from bot.telegram import webhook
-from bot.telegram.app import TelegramApp, build_application, register_commands
+from bot.telegram.app import (
+    TelegramApp,
+    build_application,
+    register_commands,
+    reply_rate_limiter,
+)
 from bot.telegram.context import Clock, utc_now
 from bot.telegram.membership import membership_handler
 from bot.telegram.notifier import TelegramNotifier
@@ -39,6 +45,8 @@ class TelegramAdapter:
     ``webhook_url`` (or ``settings.telegram.webhook_url``) switches to webhooks.
     ``store`` is optional: with it, a user blocking the bot (``my_chat_member``)
     deactivates that chat's subscriptions at once instead of at the next alert.
+    ``pacer`` is the bot's one send budget: command replies and the notifier's
+    alerts both go through it (a fresh one at Telegram's limits by default).
     """
 
     def __init__(
@@ -52,17 +60,19 @@ class TelegramAdapter:
         rate_limiter: BaseRateLimiter[Any] | None = None,
         notifier: TelegramNotifier | None = None,
         clock: Clock = utc_now,
+        pacer: SendPacer | None = None,
     ) -> None:
         tg = settings.telegram if isinstance(settings, Settings) else settings
         self._settings = tg
         self.webhook_url = webhook_url or tg.webhook_url
         self.secret_token = secret_token or secrets.token_urlsafe(32)
+        self.pacer = pacer or SendPacer()
         self.application: TelegramApp = build_application(
-            tg, service, rate_limiter=rate_limiter, clock=clock
+            tg, service, rate_limiter=rate_limiter or reply_rate_limiter(self.pacer), clock=clock
         )
         if store is not None:
             self.application.add_handler(membership_handler(store))
-        self.notifier = notifier or TelegramNotifier.from_settings(tg)
+        self.notifier = notifier or TelegramNotifier.from_settings(tg, pacer=self.pacer)
         self._running = False
 
     @property

@@ -1,9 +1,9 @@
 """``build_application``: the PTB Application with every carrywatch handler.
 
-Command replies go through PTB's ``AIORateLimiter`` (30 msg/s overall, 20/min
-per group, one retry after a 429). Alerts do not: they go through
-:class:`~bot.telegram.notifier.TelegramNotifier` and the dispatcher, which
-backs off per chat.
+Command replies go through a :class:`~bot.telegram.pacing.PacedRateLimiter`
+over the bot's one :class:`~bot.dispatch.pacing.SendPacer`, the same pacer the
+alert notifier and the dispatcher use: one budget of 30 msg/s, 1/s per chat,
+20/min per group, and a reply that meets a 429 waits and is sent again.
 """
 
 from __future__ import annotations
@@ -12,14 +12,18 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
 from bot.commands.answers import COMMANDS
 from bot.commands.service import CommandService
+from bot.dispatch.pacing import SendPacer
 from bot.settings import TelegramSettings
 from bot.telegram.context import Clock, Context, Deps, utc_now
+from bot.telegram.guard import GUARD_GROUP, guard_handler
 from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
 from bot.telegram.notifier import api_base
+from bot.telegram.pacing import PacedRateLimiter
+from bot.throttle.commands import CommandGuard
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +31,9 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = 256
 
 
-def reply_rate_limiter() -> AIORateLimiter:
-    return AIORateLimiter(max_retries=1)
+def reply_rate_limiter(pacer: SendPacer | None = None) -> PacedRateLimiter:
+    """Replies retry after 429s until sent; ``pacer`` is shared with the alert notifier."""
+    return PacedRateLimiter(pacer or SendPacer())
 
 
 def build_application(
@@ -38,8 +43,13 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     concurrent_updates: int = CONCURRENT_UPDATES,
     clock: Clock = utc_now,
+    guard: CommandGuard | None = None,
 ) -> TelegramApp:
-    """An Application ready for ``initialize()``; nothing is contacted until then."""
+    """An Application ready for ``initialize()``; nothing is contacted until then.
+
+    ``guard`` bounds arguments and rate-limits commands per user and per chat
+    before any handler runs (a default one unless given).
+    """
     if settings.token is None:
         raise ValueError("telegram.token is not set")
     base_url, base_file_url = api_base(settings.api_url)
@@ -53,6 +63,7 @@ def build_application(
         .build()
     )
     deps = Deps(service=service, admins=frozenset(settings.admins), clock=clock)
+    app.add_handler(guard_handler(guard or CommandGuard()), group=GUARD_GROUP)
     app.add_handlers(handlers(deps))
     app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)
     app.add_error_handler(on_error)

@@ -18,8 +18,8 @@ from telegram.ext import ContextTypes
 from bot.commands.answers import CommandError
 from bot.commands.service import CommandService
 from bot.notify.base import Target
-from bot.render.telegram_answers import error_doc
-from bot.render.telegram_text import Doc
+from bot.render.telegram.answers import error_doc
+from bot.render.telegram.text import Doc
 from bot.store.records import SubscriptionKind
 
 Context = ContextTypes.DEFAULT_TYPE

@@ -1,11 +1,14 @@
 """``TelegramNotifier``: one alert message to one chat, with its failure classified.
 
-It owns a plain ``telegram.Bot`` (no ``AIORateLimiter``): the dispatcher
-schedules per chat and backs off only the chat that got a 429, where PTB's
-limiter would pause every send in the process (see bench/bench_telegram.py).
-Each call makes exactly one HTTP attempt, plus one plain-text resend when
-Telegram cannot parse the HTML, so the dispatcher's record of what was sent
-stays true.
+Given a shared :class:`~bot.dispatch.pacing.SendPacer` (what the adapter
+does), its bot sends through a :class:`~bot.telegram.pacing.PacedRateLimiter`:
+alerts and command replies spend one budget, paced on the moment each request
+leaves; a short 429 is waited out inline (it means "not sent", so no
+duplicate), a long one comes back to the dispatcher, which requeues only that
+chat. Without a pacer it owns a plain ``telegram.Bot`` and
+the dispatcher's own limiter paces. Each call makes exactly one HTTP attempt,
+plus one plain-text resend when Telegram cannot parse the HTML, so the
+dispatcher's record of what was sent stays true.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ from typing import Self
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.alerts.events import AlertMessage
+from bot.dispatch.pacing import SendPacer
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Delivered, SendResult, Target
-from bot.render.telegram import alert_doc
-from bot.render.telegram_text import Doc
+from bot.render.telegram.alerts import alert_doc, silent
+from bot.render.telegram.text import Doc
 from bot.settings import TelegramSettings
 from bot.telegram.errors import classify, is_parse_error
+from bot.telegram.pacing import ALERT_INLINE_WAIT, ALERT_RETRIES, PacedRateLimiter
 
 PLATFORM = "telegram"
 
@@ -50,12 +56,20 @@ class TelegramNotifier(Lifecycle):
     ``stop()`` at shutdown, or use ``async with``.
     """
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pacer: SendPacer | None = None) -> None:
         self._bot = bot
+        #: the shared pacing the dispatcher defers to (None: the dispatcher paces)
+        self.pacer = pacer
 
     @classmethod
     def from_settings(
-        cls, settings: TelegramSettings, *, pool_size: int = 64, timeout: float = 10.0
+        cls,
+        settings: TelegramSettings,
+        *,
+        pool_size: int = 64,
+        timeout: float = 10.0,
+        pacer: SendPacer | None = None,
+        retry_scale: float = 1.0,
     ) -> Self:
         if settings.token is None:
             raise ValueError("telegram.token is not set")
@@ -67,13 +81,24 @@ class TelegramNotifier(Lifecycle):
             connect_timeout=timeout,
             pool_timeout=timeout,
         )
-        bot = Bot(
-            settings.token.get_secret_value(),
+        token = settings.token.get_secret_value()
+        if pacer is None:
+            bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
+            return cls(bot)
+        limiter = PacedRateLimiter(
+            pacer,
+            max_retries=ALERT_RETRIES,
+            retry_scale=retry_scale,
+            max_inline_wait=ALERT_INLINE_WAIT * retry_scale,
+        )
+        paced: ExtBot[int] = ExtBot(
+            token,
             base_url=base_url,
             base_file_url=base_file_url,
             request=request,
+            rate_limiter=limiter,
         )
-        return cls(bot)
+        return cls(paced, pacer)
 
     @property
     def platform(self) -> str:
@@ -89,26 +114,31 @@ class TelegramNotifier(Lifecycle):
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
         """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
-        return await self.send_doc(target, alert_doc(message, tz or message.tz))
+        doc = alert_doc(message, tz or message.tz)
+        return await self.send_doc(target, doc, silent=silent(message))
 
-    async def send_doc(self, target: Target, doc: Doc) -> SendResult:
-        """Send a rendered document as HTML; on a parse error, once more as plain text."""
+    async def send_doc(self, target: Target, doc: Doc, *, silent: bool = False) -> SendResult:
+        """Send a rendered document as HTML; on a parse error, once more as plain text.
+        ``silent`` sends without a notification sound (low and elevated alerts)."""
         try:
             try:
-                sent = await self._send(target, doc.html, ParseMode.HTML)
+                sent = await self._send(target, doc.html, ParseMode.HTML, silent)
             except TelegramError as exc:
                 if not is_parse_error(exc):
                     raise
-                sent = await self._send(target, doc.plain, None)
+                sent = await self._send(target, doc.plain, None, silent)
         except TelegramError as exc:
             return classify(exc)
         return Delivered(str(sent))
 
-    async def _send(self, target: Target, text: str, parse_mode: str | None) -> int:
+    async def _send(
+        self, target: Target, text: str, parse_mode: str | None, silent: bool = False
+    ) -> int:
         message = await self._bot.send_message(
             chat_id=chat_ref(target.chat_id),
             text=text,
             parse_mode=parse_mode,
+            disable_notification=silent,
             message_thread_id=int(target.thread_id) if target.thread_id else None,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )

@@ -28,6 +28,7 @@ from signals.loaders.errors import (
     read_table,
     split_lines,
 )
+from signals.loaders.snapshot_regime import genuine_close
 
 _MISSING = ("", "null")
 _DATE_FORMAT = "%Y-%m-%d"
@@ -48,12 +49,15 @@ def _table_start(lines: list[str], source: str) -> tuple[list[str], int]:
 
 
 def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
-    """Parse a Yahoo daily CSV into one float64 column ``series`` taken from Close.
+    """Parse a Yahoo daily CSV into one float64 column ``series``: the genuine close.
 
-    Only Date and Close are parsed and checked; the other columns are not used
-    (Yahoo FX "Close" is a snapshot, often equal to Open since ~2020, but it is
-    the only field comparable across the whole history). Empty or ``null``
-    cells are Yahoo's missing marker and are dropped.
+    Only Date, Open and Close are parsed and checked. Where the file's Close is
+    an opening snapshot (Yahoo USD/JPY since Aug 2010, detected from the data
+    by :mod:`signals.loaders.snapshot_regime`), the date's close is the next
+    row's Open, so each move shows on its own market date; elsewhere (BTC,
+    ``^TNX``, USD/JPY before 2010) Close is used as it is. A file without an
+    Open column is taken at its Close. Empty or ``null`` cells are Yahoo's
+    missing marker and are dropped.
     """
     lines = split_lines(decode_text(data, source))
     table_lines, header_line = _table_start(lines, source)
@@ -61,13 +65,15 @@ def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
     if "close" not in names:
         raise HistoryFormatError(source, header_line, "no Close column")
     date_column, close_column = names["date"], names["close"]
+    open_column = names.get("open")
+    wanted = [date_column, close_column] + ([open_column] if open_column else [])
     table = read_table(
         table_lines,
         header_line,
         source,
         date_column=date_column,
         missing=_MISSING,
-        usecols=[date_column, close_column],
+        usecols=wanted,
     )
     raw = table.cells[date_column]
     if (raw.str.len() > 10).any():
@@ -77,4 +83,7 @@ def parse_yahoo_daily(data: bytes, source: str, series: str) -> pd.DataFrame:
         raw = raw.where(~timed, raw.str.slice(0, 10))
     dates = parse_dates(table, raw, _DATE_FORMAT)
     check_order(table, dates)
-    return finish_frame(dates, {series: parse_floats(table, close_column)})
+    close = parse_floats(table, close_column)
+    if open_column is not None:
+        close = genuine_close(dates, parse_floats(table, open_column), close)
+    return finish_frame(dates, {series: close})

@@ -55,7 +55,8 @@ def test_real_dir_vendor_choices(full_panel: pd.DataFrame) -> None:
     """USD/JPY: Yahoo from 1996-10-30, FRED before; US 10y: DGS10 everywhere it exists."""
     assert full_panel.at[_ts("1996-10-29"), "usdjpy"] == pytest.approx(114.11)  # FRED
     assert full_panel.at[_ts("1996-10-30"), "usdjpy"] == pytest.approx(114.18000030517578)
-    assert full_panel.at[_ts("2024-08-05"), "usdjpy"] == pytest.approx(145.58399963378906)
+    # Yahoo's snapshot regime: 2024-08-05's close is the 2024-08-06 row's Open
+    assert full_panel.at[_ts("2024-08-05"), "usdjpy"] == pytest.approx(145.7899932861328)
     assert full_panel["usdjpy"].first_valid_index() == _ts("1971-01-04")
     assert full_panel.at[_ts("2024-08-05"), "ust.10y"] == pytest.approx(3.78)
     assert full_panel.at[_ts("2026-08-20"), "ust.10y"] == pytest.approx(4.69)
@@ -68,7 +69,8 @@ def test_real_dir_holiday_not_filled(full_panel: pd.DataFrame) -> None:
     """Tokyo holiday 2024-08-12: JGB NaN while USD/JPY exists; the spread too."""
     assert np.isnan(full_panel.at[_ts("2024-08-12"), "jgb.10y"])
     assert np.isnan(full_panel.at[_ts("2024-08-12"), "spread.us_jp_10y"])
-    assert full_panel.at[_ts("2024-08-12"), "usdjpy"] == pytest.approx(147.04200744628906)
+    # the 2024-08-13 row's Open: Yahoo's snapshot regime (see signals/loaders/snapshot_regime.py)
+    assert full_panel.at[_ts("2024-08-12"), "usdjpy"] == pytest.approx(146.98199462890625)
 
 
 def test_trim_to_start_end(history_dir: Path) -> None:

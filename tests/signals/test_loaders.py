@@ -272,13 +272,80 @@ def test_wrong_header_is_rejected(history_dir: Path) -> None:
 
 
 def test_yahoo_usdjpy_open_high_low_close_order(history_dir: Path) -> None:
-    """Date,Open,High,Low,Close,Volume: Close is the 5th field."""
+    """Date,Open,High,Low,Close,Volume: Close (5th field) is the close before Aug 2010."""
     df = parse_yahoo_daily(_bytes(history_dir, USDJPY), USDJPY, "usdjpy")
     assert list(df.columns) == ["usdjpy"]
-    assert len(df) == 7_676
-    assert (df.index[0], df.index[-1]) == (_ts("1996-10-30"), _ts("2026-06-05"))
-    assert df.at[_ts("2024-08-05"), "usdjpy"] == pytest.approx(145.58399963378906)
+    # every row but two snapshot rows whose close the file does not hold: the last
+    # (2026-06-05) and 2025-04-17, followed by 2025-04-22 (Easter: 5 days later)
+    assert len(df) == 7_674
+    assert (df.index[0], df.index[-1]) == (_ts("1996-10-30"), _ts("2026-06-04"))
     assert df.at[_ts("1996-10-30"), "usdjpy"] == pytest.approx(114.18000030517578)
+    # 2024-08-05's close is line 7203 (2024-08-06) Open 145.7899932861328
+    assert df.at[_ts("2024-08-05"), "usdjpy"] == 145.7899932861328
+    # line 2237: 2005-06-15 Close 109.16999816894531 (its own Close, genuine regime)
+    assert df.at[_ts("2005-06-15"), "usdjpy"] == 109.16999816894531
+
+
+@pytest.mark.parametrize(
+    ("day", "before", "close"),
+    [
+        # BoJ widens the YCC band on 2022-12-20: line 6779 (2022-12-21) opens at 131.892,
+        # line 6778 (2022-12-20) reads Open == Close == 136.995 (the 12-19 close)
+        ("2022-12-20", "2022-12-19", 131.89199829101562),
+        # BoJ hike on 2024-07-31: line 7200 (2024-08-01) opens at 149.744
+        ("2024-07-31", "2024-07-30", 149.74400329589844),
+    ],
+)
+def test_yahoo_usdjpy_snapshot_regime_moves_show_on_their_own_date(
+    history_dir: Path, day: str, before: str, close: float
+) -> None:
+    """From Aug 2010 Yahoo's Close is the opening snapshot; the loader takes the next Open."""
+    df = parse_yahoo_daily(_bytes(history_dir, USDJPY), USDJPY, "usdjpy")["usdjpy"]
+    assert df[_ts(day)] == close
+    prev = df.index.get_loc(_ts(day)) - 1
+    assert df.index[prev] == _ts(before)
+    assert (df[_ts(day)] / df.iloc[prev] - 1) * 100 <= -1.5  # the move is on its own date
+
+
+def test_yahoo_usdjpy_snapshot_regime_is_detected_from_the_data(history_dir: Path) -> None:
+    """The regime starts where Close == Open starts (Aug 2010), not at a coded date."""
+    from signals.loaders.snapshot_regime import snapshot_rows
+
+    raw = pd.read_csv(history_dir / USDJPY, parse_dates=["Date"]).set_index("Date")
+    snap = pd.Series(snapshot_rows(raw.Open.to_numpy(), raw.Close.to_numpy()), raw.index)
+    assert not snap[:"2010-07-31"].any()
+    assert snap["2010-09-01":].all()
+    # shifted copy: the same rows, one year later in a file, are found there
+    shifted = raw.loc["2012-01-01":].copy()
+    data = b"Date,Open,High,Low,Close,Volume\n" + shifted.to_csv(header=False).encode()
+    df = parse_yahoo_daily(data, "shifted.csv", "usdjpy")["usdjpy"]
+    assert df[_ts("2022-12-20")] == 131.89199829101562
+
+
+def test_yahoo_usdjpy_daily_moves_line_up_with_fred(history_dir: Path) -> None:
+    """Independent check: FRED's NY-noon rate moves on the same dates as the aligned close.
+
+    Raw Yahoo closes of 2011-2022 correlate with FRED's daily changes at
+    0.0-0.3 (one day late); the aligned ones must beat 0.6 in every year.
+    """
+    yahoo = parse_yahoo_daily(_bytes(history_dir, USDJPY), USDJPY, "usdjpy")["usdjpy"]
+    fred = parse_fred(_bytes(history_dir, DEXJPUS), DEXJPUS, "usdjpy")["usdjpy"]
+    both = pd.concat([yahoo.pct_change(), fred.pct_change()], axis=1, join="inner").dropna()
+    both.columns = ["yahoo", "fred"]
+    by_year = both.loc["2011":"2022"].groupby(both.loc["2011":"2022"].index.year)
+    corr = by_year.apply(lambda g: g["yahoo"].corr(g["fred"]))
+    assert (corr > 0.6).all(), corr.round(2).to_dict()
+
+
+@pytest.mark.parametrize(("name", "series"), [(BTC, "btc"), (TNX, "ust.10y")])
+def test_other_yahoo_files_have_genuine_closes(history_dir: Path, name: str, series: str) -> None:
+    """BTC-USD (UTC days) and ^TNX show no snapshot regime: Close is used as it is."""
+    from signals.loaders.snapshot_regime import snapshot_rows
+
+    raw = pd.read_csv(history_dir / name, parse_dates=["Date"]).set_index("Date")
+    assert not snapshot_rows(raw.Open.to_numpy(), raw.Close.to_numpy()).any()
+    df = parse_yahoo_daily(_bytes(history_dir, name), name, series)
+    assert np.array_equal(df[series].to_numpy(), raw.Close.to_numpy())
 
 
 def test_yahoo_tnx_close_high_low_open_order(history_dir: Path) -> None:

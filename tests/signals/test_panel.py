@@ -58,7 +58,9 @@ def test_japanese_holiday_is_not_forward_filled(panel: pd.DataFrame) -> None:
     """2024-08-12 (Mountain Day, observed): no MOF row, USD/JPY and DGS10 traded."""
     day = _ts("2024-08-12")
     assert np.isnan(panel.at[day, "jgb.10y"])
-    assert panel.at[day, "usdjpy"] == pytest.approx(147.04200744628906)
+    assert panel.at[day, "usdjpy"] == pytest.approx(
+        146.98199462890625
+    )  # 08-13 Open: snapshot regime
     assert panel.at[day, "ust.10y"] == pytest.approx(3.90)
     assert panel.at[_ts("2024-08-09"), "jgb.10y"] > 0  # the value it must NOT copy
 
@@ -109,9 +111,10 @@ def test_splice_uses_secondary_only_outside_primary_range(
     fx = splice(yahoo_fx, fred_fx)
     assert fx.at[_ts("1996-10-29"), "usdjpy"] == pytest.approx(114.11)  # FRED, last day before
     assert fx.at[_ts("1996-10-30"), "usdjpy"] == pytest.approx(114.18000030517578)  # Yahoo
-    assert fx.at[_ts("2023-09-15"), "usdjpy"] == pytest.approx(147.48199462890625)  # not 147.83
+    # Yahoo (the 2023-09-18 row's Open: snapshot regime), not FRED's 147.83
+    assert fx.at[_ts("2023-09-15"), "usdjpy"] == pytest.approx(147.8679962158203)
     assert fx.index[0] == _ts("1971-01-04")
-    assert fx.index[-1] == _ts("2026-06-05")
+    assert fx.index[-1] == _ts("2026-06-04")  # the last row's close is not in the file
     assert fx.index.is_unique
     # Inside Yahoo's range a date Yahoo lacks stays absent: 2008-08-01..07 is a Yahoo gap.
     inside = fx.loc["1996-10-30":"2026-06-05"]

@@ -69,3 +69,34 @@ def test_reasons_name_the_move(real_panel: pd.DataFrame) -> None:
     assert yen.reason.startswith("USD/JPY -") and "30-day high" in yen.reason
     assert snap.to_json()["level"] == snap.level.label
     assert set(snap.to_json()["components"]) == {c.name for c in snap.components}
+
+
+def test_a_day_with_nothing_to_score_has_no_level() -> None:
+    """No component had data: score and level are None ("no data"), never ``low``."""
+    import datetime as _dt
+
+    from signals.incremental import IncrementalEngine
+
+    snap = IncrementalEngine().snapshot(_dt.date(2024, 8, 5))
+    assert snap.score is None and snap.level is None
+    assert snap.to_json()["level"] is None
+
+
+def test_reasons_are_structured_as_well_as_worded(real_panel) -> None:  # type: ignore[no-untyped-def]
+    """Each component carries a reason code and the numbers behind its words."""
+    import numpy as _np
+
+    from signals.engine import score_history
+
+    history = score_history(real_panel.loc["2015-01-01":"2016-02-10"])
+    i = int(_np.searchsorted(history.dates, _np.datetime64("2016-01-29")))
+    snap = history.snapshot(i)
+    shock = snap.component("day_shock")
+    assert shock.reason_code == "shock"
+    assert shock.reason_params["series"] == "jgb.10y"
+    assert shock.reason_params["chg_1d"] == snap.indicators["jgb.10y.chg_1d_bp"]
+    assert "-12.5 bp" in shock.reason or "−12.5 bp" in shock.reason or "-12 bp" in shock.reason
+    yen = snap.component("yen_squeeze")
+    assert yen.reason_code == "yen_squeeze"
+    assert yen.reason_params["chg_5d_pct"] == snap.indicators["usdjpy.chg_5d_pct"]
+    assert snap.to_json()["components"]["day_shock"]["reason_code"] == "shock"

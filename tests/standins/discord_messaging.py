@@ -102,7 +102,12 @@ class Messaging:
         return payload
 
     def _record(
-        self, kind: str, payload: Payload, files: list[RecordedAttachment], iid: int | None
+        self,
+        kind: str,
+        payload: Payload,
+        files: list[RecordedAttachment],
+        iid: int | None,
+        allowed_mentions: Payload | None = None,
     ) -> None:
         self.dc.record(
             RecordedMessage(
@@ -115,6 +120,7 @@ class Messaging:
                 attachments=files,
                 components=payload["components"],
                 interaction_id=iid,
+                allowed_mentions=allowed_mentions,
             )
         )
 
@@ -146,7 +152,7 @@ class Messaging:
         if nonce is not None:
             payload["nonce"] = nonce
             self.nonces[nonce] = (time.monotonic(), int(payload["id"]))
-        self._record("channel", payload, files, None)
+        self._record("channel", payload, files, None, body.get("allowed_mentions"))
         event = {**payload, "member": member_payload(self.dc.bot_user(), [])}
         event["member"].pop("user")
         await self.dc.gateway.dispatch("MESSAGE_CREATE", event, intent=INTENT_GUILD_MESSAGES)

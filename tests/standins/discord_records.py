@@ -38,6 +38,7 @@ class RecordedMessage:
     attachments: list[RecordedAttachment]
     components: list[Payload]
     interaction_id: int | None = None
+    allowed_mentions: Payload | None = None  # as the bot sent it
 
     @property
     def ephemeral(self) -> bool:

@@ -14,7 +14,8 @@ PTB builds ``base_url + token + "/" + method``, so ``tg.base_url`` is
 Tests act as users (``inject_message``, ``inject_callback_query``,
 ``inject_my_chat_member``), read what the bot did (``sent``, ``rejected``,
 ``callback_answers``, ``webhook_deliveries``) and inject faults (``fail_next``,
-``block``, ``migrate``; ``enforce_limits`` for Telegram's flood limits).
+``block``, ``migrate``; ``enforce_limits`` for Telegram's flood limits,
+``strict_limits`` for the strict mode of :mod:`tests.standins.telegram_limits`).
 Updates wait in one queue: ``getUpdates`` long polls it, or, while a webhook is
 set, a background task POSTs them there with ``X-Telegram-Bot-Api-Secret-Token``
 (and getUpdates answers 409, as Telegram does). Plain ``http://`` webhooks are
@@ -68,13 +69,19 @@ class TelegramStandin(Lifecycle):
         bot_username: str = "carrywatch_test_bot",
         enforce_limits: bool = False,
         limits: LimitConfig | None = None,
+        strict_limits: bool = False,
         strict_chats: bool = False,
         webhook_retry_delay: float = 0.05,
+        port: int = 0,
     ) -> None:
+        """``port=0``: any free port; a fixed one lets a test start the server late."""
+        if strict_limits and limits is None:
+            limits = LimitConfig.strict_mode()
         flood = FloodLimits(limits) if enforce_limits or limits is not None else None
         self.state = StandinState(token, bot_username, flood)
         self.state.strict_chats = strict_chats
         self.webhook_retry_delay = webhook_retry_delay
+        self.port = port
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._deliverer: asyncio.Task[None] | None = None
@@ -91,7 +98,7 @@ class TelegramStandin(Lifecycle):
             app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.api_root = f"http://{host}:{port}"

@@ -122,6 +122,7 @@ def _record(state: StandinState, method: str, message: JSONDict, p: Params, **ex
             reply_to_message_id=reply["message_id"] if reply else None,
             link_preview_options=p.json("link_preview_options"),
             photo_bytes=extra.get("photo_bytes"),
+            disable_notification=(p.text("disable_notification") or "").lower() == "true",
         )
     )
 

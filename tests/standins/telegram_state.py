@@ -43,6 +43,7 @@ class SentMessage:
     reply_to_message_id: int | None
     link_preview_options: Mapping[str, Any] | None
     photo_bytes: int | None  # uploaded photo size; None when not a multipart upload
+    disable_notification: bool = False  # sent without a sound
     at: float = field(default_factory=time.monotonic)
 
 

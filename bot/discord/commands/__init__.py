@@ -22,7 +22,9 @@ def build_tree(
     guild: discord.abc.Snowflake | None = None,
 ) -> CarrywatchTree:
     """Every carrywatch command on a new tree, registered for ``guild`` (None: global)."""
-    tree = CarrywatchTree(client)
+    from bot.discord.throttle import GuardedTree  # argument bounds and rate limits first
+
+    tree: CarrywatchTree = GuardedTree(client)
     commands: list[Any] = [
         *market_commands(service, channels, tree, guild),
         AlertsGroup(service, channels),

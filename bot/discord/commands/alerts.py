@@ -8,6 +8,7 @@ channel's.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
@@ -19,8 +20,10 @@ from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
-from bot.render.discord import settings_embed
+from bot.render.discord.answers import settings_embed
+from bot.render.settings_words import change_sentence
 
+_ZONES = tuple(sorted(zoneinfo.available_timezones()))
 LevelName = Literal["low", "elevated", "high", "severe"]
 NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
@@ -48,7 +51,7 @@ def _check_bot_can_post(interaction: discord.Interaction[Any], channel: Any) -> 
 
 
 class AlertsGroup(app_commands.Group):
-    """``/alerts channel|off|level|mute|unmute|mute_rule|unmute_rule|show``."""
+    """``/alerts channel|off|level|quiet|timezone|ping|mute|unmute|mute_rule|unmute_rule|show``."""
 
     def __init__(self, service: CommandService, channels: AlertChannels) -> None:
         super().__init__(
@@ -74,7 +77,8 @@ class AlertsGroup(app_commands.Group):
         async def work() -> Reply:
             answer = await change()
             channel = await self._channels.current(_guild_id(interaction))
-            return Reply(embed=settings_embed(channel, answer, note))
+            said = note or (change_sentence(answer, self._service.now()) if answer.previous else "")
+            return Reply(embed=settings_embed(channel, answer, said))
 
         await respond(interaction, work, ephemeral=True)
 
@@ -120,6 +124,48 @@ class AlertsGroup(app_commands.Group):
     async def unmute(self, interaction: discord.Interaction[Any]) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.unmute(target))
+
+    @app_commands.command(name="quiet", description="Hold alerts below severe during these hours")
+    @app_commands.describe(
+        start="HH:MM, or off to switch quiet hours off",
+        end="HH:MM (in this server's time zone, see /alerts timezone)",
+    )
+    async def quiet(
+        self, interaction: discord.Interaction[Any], start: str, end: str | None = None
+    ) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        if start.strip().lower() == "off":
+            await self._confirm(interaction, lambda: self._service.clear_quiet(target))
+            return
+
+        async def change() -> SettingsAnswer:
+            if end is None:
+                raise CommandError("give an end time too", "/alerts quiet — e.g. 22:00 07:00")
+            current = await self._service.settings(target)
+            return await self._service.set_quiet(target, start, end, current.tz)
+
+        await self._confirm(interaction, change)
+
+    @app_commands.command(name="timezone", description="This server's time zone for quiet hours")
+    @app_commands.describe(zone="an IANA name such as Europe/Berlin, Asia/Tokyo or UTC")
+    async def timezone(self, interaction: discord.Interaction[Any], zone: str) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        await self._confirm(interaction, lambda: self._service.set_timezone(target, zone))
+
+    @app_commands.command(name="ping", description="Mention a role on severe alerts")
+    @app_commands.describe(role="the role to mention; leave out to stop pinging")
+    async def ping(
+        self, interaction: discord.Interaction[Any], role: discord.Role | None = None
+    ) -> None:
+        target = await self._channels.target(_guild_id(interaction))
+        role_id = str(role.id) if role is not None else None
+        await self._confirm(interaction, lambda: self._service.set_ping_role(target, role_id))
+
+    @timezone.autocomplete("zone")
+    async def _zones(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(_ZONES, current)
 
     @app_commands.command(name="mute_rule", description="Stop alerts from one rule")
     @app_commands.describe(rule="the rule's name")

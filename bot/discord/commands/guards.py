@@ -22,7 +22,7 @@ from discord import app_commands
 from bot.commands.answers import CommandError
 from bot.discord.commands.reply import send_ephemeral, usage
 from bot.discord.metrics import COMMANDS
-from bot.render.discord import error_text
+from bot.render.discord.answers import error_text
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,12 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.commands.answers import HistoryAnswer
 from bot.commands.service import MAX_CHART_DAYS, MAX_HISTORY, CommandService
-from bot.discord.channels import AlertChannels
+from bot.discord.channels import AlertChannels, channel_target
 from bot.discord.commands.reply import Reply, respond, usage
-from bot.render.discord import help_embed, history_embed, risk_embed, status_embed
+from bot.render.chart_words import chart_caption
+from bot.render.discord.answers import help_embed, history_embed, risk_embed, status_embed
 
 CHART_FILE = "carrywatch-score.png"
 
@@ -42,34 +44,44 @@ def market_commands(
     @app_commands.command(name="risk", description="Current yen carry-unwind stress score and why")
     async def risk(interaction: discord.Interaction[Any]) -> None:
         async def work() -> Reply:
-            return Reply(embed=risk_embed(await service.risk()))
+            return Reply(embed=risk_embed(await service.risk(), service.now()))
 
         await respond(interaction, work)
 
     @app_commands.command(
         name="chart", description="PNG chart of the stress score with level bands"
     )
-    @app_commands.describe(days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)")
+    @app_commands.describe(
+        days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)",
+        everything="the whole history instead",
+    )
     async def chart(
         interaction: discord.Interaction[Any],
         days: app_commands.Range[int, 1, MAX_CHART_DAYS] | None = None,
+        everything: bool = False,
     ) -> None:
         async def work() -> Reply:
-            answer = await service.chart(days)
-            embed = discord.Embed(title="carrywatch stress score", description=answer.caption)
+            answer = await service.chart("all" if everything else days)
+            embed = discord.Embed(
+                title="Carry-unwind stress chart", description=chart_caption(answer)
+            )
             embed.set_image(url=f"attachment://{CHART_FILE}")
             return Reply(embed=embed, file=discord.File(io.BytesIO(answer.png), CHART_FILE))
 
         await respond(interaction, work, defer_after=0)  # matplotlib takes a moment
 
-    @app_commands.command(name="history", description="The last alerts with time, level and cause")
+    @app_commands.command(name="history", description="The last alerts this server received")
     @app_commands.describe(n=f"how many alerts (1 to {MAX_HISTORY}, default 10)")
     async def history(
         interaction: discord.Interaction[Any],
         n: app_commands.Range[int, 1, MAX_HISTORY] | None = None,
     ) -> None:
         async def work() -> Reply:
-            return Reply(embed=history_embed(await service.history(n)))
+            guild = interaction.guild_id
+            channel = await channels.current(guild) if guild is not None else None
+            if channel is None:  # no alert channel: nothing was received here
+                return Reply(embed=history_embed(HistoryAnswer((), n or 10)))
+            return Reply(embed=history_embed(await service.history(n, channel_target(channel))))
 
         await respond(interaction, work)
 

@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.render.telegram_answers import queued_doc, refusal_doc, stats_doc
+from bot.render.telegram.answers import queued_doc, refusal_doc, stats_doc
 from bot.telegram.access import operators
 from bot.telegram.context import Context, Deps, answering, reply, rest_of
 

@@ -13,7 +13,7 @@ from telegram import MessageEntity, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.commands.answers import COMMANDS
-from bot.render.telegram_answers import unknown_doc
+from bot.render.telegram.answers import unknown_doc
 from bot.telegram.context import Context, Deps, reply
 
 KNOWN = frozenset({"start", *(c.name for c in COMMANDS)})

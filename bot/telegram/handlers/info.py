@@ -5,17 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.render.telegram_answers import (
+from bot.render.chart_words import chart_caption
+from bot.render.telegram.answers import (
     chatid_doc,
     help_doc,
     history_doc,
     risk_doc,
     status_doc,
 )
-from bot.render.telegram_text import CAPTION_LIMIT, Doc
-from bot.telegram.context import Context, Deps, answering, args_of, reply, target_of, topic_id
+from bot.render.telegram.keyboards import RISK_DETAILS, risk_keyboard
+from bot.render.telegram.text import CAPTION_LIMIT, Doc
+from bot.telegram.context import (
+    NO_PREVIEW,
+    Context,
+    Deps,
+    answering,
+    args_of,
+    reply,
+    target_of,
+    topic_id,
+)
 
 
 def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
@@ -30,7 +41,19 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         await reply(update, help_doc(admin=bool(user and user.id in deps.admins)))
 
     async def risk(update: Update, context: Context) -> None:
-        await reply(update, risk_doc(await service.risk()))
+        await reply(update, risk_doc(await service.risk(), service.now()), risk_keyboard())
+
+    async def risk_details(update: Update, context: Context) -> None:
+        """The Details button: the same message, now with every component."""
+        query = update.callback_query
+        if query is None:
+            return
+        doc = risk_doc(await service.risk(), service.now(), details=True)
+        await query.answer()
+        if query.message is not None and query.message.is_accessible:
+            await query.edit_message_text(
+                doc.html, parse_mode="HTML", link_preview_options=NO_PREVIEW
+            )
 
     async def chart(update: Update, context: Context) -> None:
         args = args_of(context)
@@ -38,7 +61,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         message = update.effective_message
         if message is None:
             return
-        caption = Doc.of([answer.caption]).fit(CAPTION_LIMIT)
+        caption = Doc.of([chart_caption(answer)]).fit(CAPTION_LIMIT)
         await message.reply_photo(answer.png, caption=caption.html, parse_mode="HTML")
 
     async def history(update: Update, context: Context) -> None:
@@ -47,14 +70,15 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
             return
         args = args_of(context)
         target = target_of(chat, update.effective_message)
-        subscription = await service.settings(target)
-        answer = await service.history(args[0] if args else None)
-        await reply(
-            update, history_doc(answer, subscription.tz if subscription.subscribed else None)
-        )
+        answer = await service.history(args[0] if args else None, target)
+        await reply(update, history_doc(answer))
 
     async def status(update: Update, context: Context) -> None:
-        await reply(update, status_doc(await service.status(), deps.clock()))
+        user, chat = update.effective_user, update.effective_chat
+        operator = bool(
+            user and user.id in deps.admins and chat is not None and chat.type == "private"
+        )  # raw provider errors never go to a group
+        await reply(update, status_doc(await service.status(), deps.clock(), operator=operator))
 
     async def chatid(update: Update, context: Context) -> None:
         chat = update.effective_chat
@@ -67,6 +91,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("start", answering(start)),
         CommandHandler("help", answering(help_)),
         CommandHandler("risk", answering(risk)),
+        CallbackQueryHandler(answering(risk_details), pattern=f"^{RISK_DETAILS}$"),
         CommandHandler("chart", answering(chart)),
         CommandHandler("history", answering(history)),
         CommandHandler("status", answering(status)),

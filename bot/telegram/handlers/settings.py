@@ -16,13 +16,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.commands.answers import CommandError, SettingsAnswer
 from bot.commands.service import CommandService
 from bot.notify.base import Target
-from bot.render.telegram_answers import settings_doc
-from bot.render.telegram_keyboards import PREFIX, ButtonPress, parse_callback, settings_keyboard
+from bot.render.settings_words import change_sentence
+from bot.render.telegram.answers import changed_doc, settings_doc
+from bot.render.telegram.keyboards import PREFIX, ButtonPress, parse_callback, settings_keyboard
 from bot.telegram.access import chat_admin_only, is_chat_admin
 from bot.telegram.context import NO_PREVIEW, Context, Deps, answering, args_of, reply, target_of
 
 USAGE = (
-    "/settings [level <level> | quiet <HH:MM> <HH:MM> [tz] | quiet off | mute <duration> | "
+    "/settings [level <level> | quiet <HH:MM> <HH:MM> [tz] | quiet off | timezone <zone> | "
+    "mute <duration> | "
     "unmute | mute_rule <rule> | unmute_rule <rule>]"
 )
 
@@ -38,6 +40,8 @@ async def apply_text(service: CommandService, target: Target, args: list[str]) -
         current = await service.settings(target)
         tz = rest[2] if len(rest) == 3 else current.tz
         return await service.set_quiet(target, rest[0], rest[1], tz)
+    if verb in ("timezone", "tz") and len(rest) == 1:
+        return await service.set_timezone(target, rest[0])
     if verb == "mute" and len(rest) == 1:
         return await service.mute(target, rest[0])
     if verb == "unmute" and not rest:
@@ -82,7 +86,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
             return
         target = target_of(chat, update.effective_message)
         answer = await apply_text(service, target, args_of(context))
-        await reply(update, settings_doc(answer, deps.clock()), settings_keyboard(answer))
+        await reply(update, changed_doc(answer, deps.clock()))
 
     async def settings(update: Update, context: Context) -> None:
         await (change if args_of(context) else show)(update, context)
@@ -101,7 +105,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         message = query.message if query.message and query.message.is_accessible else None
         target = target_of(chat, message)  # type: ignore[arg-type]
         answer = await apply_button(service, target, press)
-        await query.answer("Saved.")
+        await query.answer(change_sentence(answer, deps.clock())[:200])
         try:
             await query.edit_message_text(
                 settings_doc(answer, deps.clock()).html,

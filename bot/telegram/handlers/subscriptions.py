@@ -7,8 +7,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.render.telegram_answers import subscribed_doc, unsubscribed_doc
-from bot.render.telegram_keyboards import settings_keyboard
+from bot.render.telegram.answers import subscribed_doc, unsubscribed_doc
+from bot.render.telegram.keyboards import settings_keyboard
 from bot.telegram.access import chat_admin_only
 from bot.telegram.context import Context, Deps, answering, args_of, kind_of, reply, target_of
 

@@ -39,7 +39,7 @@ def test_escalation_then_inhibited_resolve_of_the_lower_rule() -> None:
     ]
     r = p.evaluate(snap(2, **{"usdjpy.chg_5d_pct": -5.6}), at(2))
     assert kinds(r) == [("yen-squeeze", EventKind.ESCALATED)]
-    assert r.events[0].level is Level.SEVERE and "≤ -5.0%" in r.events[0].headline
+    assert r.events[0].level is Level.SEVERE and "yen jumped 5.6 %" in r.events[0].headline
     # the severe rule clears while the high one still fires: one resolve, for severe
     assert kinds(p.evaluate(snap(3, **{"usdjpy.chg_5d_pct": -2.0}), at(3))) == [
         ("yen-squeeze", EventKind.RESOLVED)
@@ -62,7 +62,7 @@ def test_events_of_one_evaluation_share_a_snapshot_and_carry_cause() -> None:
     r = p.evaluate(snap(1, **{"usdjpy.chg_5d_pct": -3.2, "jgb.40y": 3.72}), at(1))
     assert {e.rule for e in r.events} == {"yen-surge", "jgb40y"}
     jgb = next(e for e in r.events if e.rule == "jgb40y")
-    assert jgb.headline == "40y JGB 3.720% ≥ 3.700%" and jgb.unit == "%"
+    assert "40-year Japanese bond yield is at 3.72 %" in jgb.headline and jgb.unit == "%"
     assert jgb.episode == "jgb40y#1" and jgb.as_of == dt.date(2024, 8, 1)
 
 

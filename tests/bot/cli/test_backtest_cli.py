@@ -40,7 +40,7 @@ def test_json_matches_the_cli_contract(history_dir: Path) -> None:
     alerts = payload["alerts"]
     assert all(set(a) >= {"date", "rule", "state", "level"} for a in alerts)
     assert any(
-        a["rule"] == "yen-squeeze" and a["state"] == "firing" and a["date"] == "2024-08-05"
+        a["rule"] == "yen-squeeze" and a["state"] == "firing" and a["date"] == "2024-08-02"
         for a in alerts
     )
 

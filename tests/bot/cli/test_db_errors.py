@@ -26,7 +26,7 @@ def refused_port() -> int:
 @pytest.mark.parametrize(
     "args",
     [["risk"], ["db", "upgrade"], ["replay", "--start", "2024-08-01", "--end", "2024-08-02"]],
-)
+)  # replay writes to a fresh SQLite unless --database names one: it gets the same URL
 def test_a_refused_database_is_one_masked_line(
     args: list[str], tmp_path: Path, history_dir: Path
 ) -> None:
@@ -37,6 +37,8 @@ def test_a_refused_database_is_one_masked_line(
         "CARRYWATCH_HISTORY_DIR": str(history_dir),
         "CARRYWATCH_CONFIG": str(tmp_path / "none.toml"),
     }
+    if args[0] == "replay":
+        args = [*args, "--database", url]
     done = subprocess.run(
         [sys.executable, "-c", "from bot.cli.main import main; main()", *args],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,

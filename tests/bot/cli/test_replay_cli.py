@@ -36,11 +36,41 @@ def test_replay_prints_the_alerts_of_the_window(history_dir: Path, isolated_db: 
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "[severe] USD/JPY 5-day change -5.6% ≤ -5.0%" in out  # 5 Aug 2024, from the real data
-    assert "market date 2024-08-05" in out
+    # 5 Aug 2024, from the real data, in the console's words
+    assert "Severe alert: The yen jumped 5.6 % against the dollar in five days" in out
+    assert "Mon 5 Aug" in out
     days = int(re.search(r"replayed (\d+) market days", out).group(1))  # type: ignore[union-attr]
     assert days == 9  # every calendar day: BTC trades at weekends
-    assert isolated_db.exists()
+    assert not isolated_db.exists()  # a fresh database of its own, never the bot's
+
+
+def replay_args(history_dir: Path, *extra: str) -> list[str]:
+    return [
+        "replay", "--history-dir", str(history_dir),
+        "--start", "2024-07-29", "--end", "2024-08-09", *extra,
+    ]  # fmt: skip
+
+
+def test_same_replay_twice_prints_the_same(history_dir: Path, isolated_db: Path) -> None:
+    """Same command, same output, line for line: alerts, order, and no ⚠ delayed."""
+    first = runner.invoke(app, replay_args(history_dir))
+    second = runner.invoke(app, replay_args(history_dir))
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "ALERT" in first.stdout
+    assert "delayed" not in first.stdout
+    assert first.stdout == second.stdout
+
+
+def test_replay_into_a_database_with_later_data_refuses(
+    history_dir: Path, isolated_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "kept.db"
+    filled = runner.invoke(app, replay_args(history_dir, "--database", str(db)))
+    assert filled.exit_code == 0, filled.output
+    again = runner.invoke(app, replay_args(history_dir, "--database", str(db)))
+    assert again.exit_code == 2
+    assert "already holds data up to 2024-08-09" in again.stderr
+    assert "Traceback" not in again.output and len(again.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

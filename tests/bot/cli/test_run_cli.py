@@ -24,6 +24,7 @@ import aiohttp
 import pytest
 
 from bot.history.loader import load_history_panel
+from bot.render.alert_words import RISK_HINT
 from bot.sources.cadence import TOKYO, is_tokyo_business_day
 from bot.store.store import Store
 from tests.standins.providers import ProviderStandin
@@ -154,7 +155,7 @@ async def test_run_polls_the_providers_and_stops_cleanly_on_sigterm(
     # as-of date is stale in it. What holds either way: stdout carries alerts only,
     # the logs go to stderr.
     assert " INFO " not in stdout_text and " WARNING " not in stdout_text
-    assert not stdout_text.strip() or "ALERT" in stdout_text
+    assert not stdout_text.strip() or RISK_HINT in stdout_text
 
 
 # -- carrywatch risk ------------------------------------------------------------------
@@ -171,11 +172,13 @@ def test_risk_json_answers_from_the_replayed_snapshot(history_dir: Path, tmp_pat
         "2024-08-01",
         "--end",
         "2024-08-09",
+        "--database",
+        str(db),
         env=env,
         cwd=tmp_path,
     )
     assert filled.returncode == 0, filled.stderr
-    assert "ALERT" in filled.stdout  # the 5 Aug unwind went through the console
+    assert "Severe alert" in filled.stdout  # the 5 Aug unwind went through the console
 
     proc = cli("risk", "--json", env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -10,7 +10,7 @@ history files, plus the chart series' observations, so /risk, /chart and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +72,17 @@ def rule_names() -> list[str]:
 
 
 @pytest.fixture
-def service(store: Store, rule_names: list[str]) -> CommandService:
-    return CommandService(store, rules=rule_names, version="0.1.0-test")
+def service_clock() -> Callable[[], dt.datetime]:
+    """The service's clock: real time (so the 2024 data is stale) unless a test module
+    overrides this fixture."""
+    return lambda: dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def service(
+    store: Store, rule_names: list[str], service_clock: Callable[[], dt.datetime]
+) -> CommandService:
+    return CommandService(store, rules=rule_names, version="0.1.0-test", clock=service_clock)
 
 
 def discord_settings(dc: DiscordStandin, *, dev_guild: int | None = GUILD_ID) -> Settings:

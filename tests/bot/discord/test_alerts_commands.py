@@ -65,13 +65,14 @@ async def test_alerts_channel_stores_the_subscription_and_replaces_the_previous(
     await run(discord_standin, "alerts", channel_opts(OTHER_CHANNEL_ID))
     old, new = await store.get_subscription(CHANNEL), await store.get_subscription(OTHER)
     assert old is not None and not old.active and old.broken_reason is None
-    assert new is not None and new.active and new.min_level is Level.HIGH
+    # the server's level moves with its alert channel (no level given this time)
+    assert new is not None and new.active and new.min_level is Level.SEVERE
     active = await store.active_subscriptions("discord")
     assert [s.target for s in active] == [OTHER]
 
     status = await run(discord_standin, "status")
     fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
-    assert fields["This server's alerts"] == f"<#{OTHER_CHANNEL_ID}> at high or above"
+    assert fields["This server's alerts"] == f"<#{OTHER_CHANNEL_ID}> at severe or above"
 
 
 async def test_level_mute_unmute_rules_show_and_off(

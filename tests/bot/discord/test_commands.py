@@ -7,7 +7,8 @@ import datetime as dt
 
 from bot.alerts.events import EventKind
 from bot.discord import DiscordAdapter
-from bot.render.discord import LEVEL_COLOURS
+from bot.notify.base import Target
+from bot.render.discord.answers import LEVEL_COLOURS
 from bot.store.records import NewAlert
 from bot.store.store import Store
 from signals.levels import Level
@@ -17,31 +18,23 @@ from tests.standins.discord_api import DiscordStandin
 from .conftest import LAST_DAY
 
 
-async def test_risk_is_one_embed_with_level_colour_components_and_age(
+async def test_risk_on_stale_data_says_so_first_and_is_not_coloured_calm(
     adapter: DiscordAdapter, discord_standin: DiscordStandin, store: Store
 ) -> None:
-    """/risk answers at once (type 4): score and level in the title, colour by level,
-    one field per component with score and reason, data age in the footer."""
+    """The store's newest market day is 5 Aug 2024, years before the clock: the title
+    says the data is out of date, the colour is grey (no level's), the last score is in
+    the description with its date, and the components are still there as fields."""
     latest = await store.latest_snapshot()
     assert latest is not None and latest.score is not None
     callback = await run(discord_standin, "risk")
-    assert callback.type == 4
-    assert not callback.ephemeral
+    assert callback.type == 4 and not callback.ephemeral
     [embed] = callback.embeds
-    assert f"{latest.score:.0f}/100" in embed["title"]
-    assert latest.level.label in embed["title"]
-    assert embed["color"] == LEVEL_COLOURS[latest.level]
-    assert LAST_DAY.isoformat() in embed["description"]
-    components = latest.payload["components"]
-    assert len(embed["fields"]) == len(components)
-    by_name = {f["name"].removesuffix(" (unavailable)"): f["value"] for f in embed["fields"]}
-    for comp in components.values():
-        value = by_name[comp["label"]]
-        assert comp["reason"][:20].replace("*", "") in value.replace("\\", "")
-        if comp.get("score") is not None:
-            assert f"score {comp['score']:.0f}" in value
-    assert embed["footer"]["text"].startswith("Computed 5m ago")
-    assert "feeds" in embed["footer"]["text"]
+    assert embed["title"].startswith("⚪ Data is out of date")
+    assert embed["color"] not in LEVEL_COLOURS.values()
+    assert f"{latest.score:.0f}/100 ({latest.level.label})" in embed["description"]
+    assert "Mon 5 Aug 2024" in embed["description"]
+    assert len(embed["title"]) + len(embed["description"]) <= 600
+    assert len(embed["fields"]) == len(latest.payload["components"])
 
 
 async def test_chart_defers_then_sends_the_png_in_an_embed(
@@ -56,42 +49,59 @@ async def test_chart_defers_then_sends_the_png_in_an_embed(
     assert attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
     [embed] = followup.embeds
     assert embed["image"]["url"] == "attachment://carrywatch-score.png"
-    assert "60 days" in embed["description"]
+    # the caption names the dates drawn: 60 days back from the newest score, 5 Aug 2024
+    assert "from Thu 6 Jun 2024 to Mon 5 Aug 2024" in embed["description"]
+    assert "You asked" not in embed["description"]
 
 
-async def test_history_lists_recent_alerts(
+async def test_history_is_what_this_server_received_in_its_time_zone(
     adapter: DiscordAdapter, discord_standin: DiscordStandin, store: Store
 ) -> None:
-    """/history 5 shows the stored alerts, newest first, with level and cause."""
+    """/history n: only alerts delivered to this server's alert channel, newest first,
+    exactly n, test alerts left out, times in the server's zone (not fixed UTC)."""
+    from tests.standins.fixtures_discord import CHANNEL_ID, OTHER_CHANNEL_ID
+
     empty = await run(discord_standin, "history")
-    assert empty.embeds[0]["title"] == "No alerts yet"
+    assert empty.embeds[0]["title"] == "No alerts in this server yet"
+    await run(discord_standin, "alerts", sub("channel", option("channel", CHANNEL_ID, 7)))
+    await run(discord_standin, "alerts", sub("timezone", option("zone", "Asia/Tokyo")))
+    here, elsewhere = Target("discord", str(CHANNEL_ID)), Target("discord", str(OTHER_CHANNEL_ID))
     at = dt.datetime(2024, 8, 5, 6, 0, tzinfo=dt.UTC)
-    for i, (rule, level) in enumerate([("yen-surge", Level.HIGH), ("score-severe", Level.SEVERE)]):
+    kinds = [EventKind.FIRING, EventKind.TEST, EventKind.FIRING, EventKind.FIRING]
+    for i, kind in enumerate(kinds):
         alert = NewAlert(
-            rule=rule, kind=EventKind.FIRING, level=level, headline=f"{rule} crossed",
-            cause=f"cause of {rule}", as_of=LAST_DAY, created_at=at + dt.timedelta(minutes=i),
-            episode="2024-08-05",
+            rule="yen-surge", kind=kind, level=Level.HIGH, headline="stored", cause="",
+            as_of=LAST_DAY, created_at=at + dt.timedelta(hours=i), episode=f"e{i}",
+            value=-3.5 - i, threshold=-3.0,
         )  # fmt: skip
-        await store.enqueue_alert(alert, [])
-    callback = await run(discord_standin, "history", [option("n", 5, type_=4)])
+        await store.enqueue_alert(alert, [here, elsewhere] if i < 3 else [elsewhere])
+    for d in await store.claim_due(at + dt.timedelta(days=1), 50, "t", dt.timedelta(minutes=1)):
+        await store.mark_sent(d.delivery_id, "1", at)
+    callback = await run(discord_standin, "history", [option("n", 2, type_=4)])
     [embed] = callback.embeds
-    assert embed["title"] == "Last 2 alerts"
+    assert embed["title"] == "The last 2 alerts in this server"
     names = [f["name"] for f in embed["fields"]]
-    assert names[0].endswith("severe · firing")
-    assert "yen-surge crossed" in embed["fields"][1]["value"]
-    assert embed["color"] == LEVEL_COLOURS[Level.SEVERE]
+    assert len(names) == 2
+    assert names[0].endswith("Mon 5 Aug 17:00 JST")  # 08:00 UTC, newest the channel got
+    assert names[1].endswith("Mon 5 Aug 15:00 JST")  # 06:00 UTC; the 07:00 test is left out
+    assert "yen jumped 5.5 %" in embed["fields"][0]["value"]
+    every = await run(discord_standin, "history", [option("n", 10, type_=4)])
+    assert every.embeds[0]["title"] == "All 2 alerts this server received"
 
 
-async def test_status_shows_feeds_and_that_no_alert_channel_is_set(
+async def test_status_shows_feeds_in_words_and_that_no_alert_channel_is_set(
     adapter: DiscordAdapter, discord_standin: DiscordStandin
 ) -> None:
-    """/status: every chart feed listed, version and uptime, and this server's alerts."""
+    """/status: feeds named as people know them, no raw errors, version and uptime."""
     callback = await run(discord_standin, "status")
     [embed] = callback.embeds
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert "`jgb.40y`" in fields["Feeds"]
+    # the store holds the chart series up to 5 Aug 2024, nothing polled: stale, in words
+    assert "**JGB 30y/40y**: stale, newest data Mon 5 Aug" in fields["Feeds"]
+    assert "**JGB 10y/20y**: no data yet" in fields["Feeds"]
+    assert "Coinbase: not polled yet; Kraken: not polled yet" in fields["Feeds"]
+    assert "jgb.40y" not in fields["Feeds"]
     assert "no alert channel" in fields["This server's alerts"]
-    assert "pending" in fields["Deliveries"]
     assert "version 0.1.0-test" in embed["footer"]["text"]
 
 
@@ -104,7 +114,7 @@ async def test_help_lists_every_command_ephemerally(
     [embed] = callback.embeds
     assert "yen carry trade" in embed["description"]
     listing = embed["fields"][0]["value"]
-    for usage in ("/risk", "/chart [days]", "/history [n]", "/status",
+    for usage in ("/risk", "/chart [days] [everything]", "/history [n]", "/status",
                   "/alerts channel <channel> [level]", "/alerts mute <duration>"):  # fmt: skip
         assert f"`{usage}`" in listing
 

@@ -135,7 +135,8 @@ async def test_telegram_and_discord_in_one_process(
         )
         assert "/100" in (answer.plain_text or "")
         callback = await run(dc, "risk")
-        assert "/100" in callback.embeds[0]["title"]
+        embed = callback.embeds[0]
+        assert "/100" in embed["title"] + embed.get("description", "")
 
         event = AlertEvent(
             id=1, rule="yen-surge", kind=EventKind.FIRING, level=Level.SEVERE,

@@ -11,7 +11,7 @@ from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.commands.service import CommandService
 from bot.discord import DiscordAdapter
 from bot.notify.base import Delivered, Permanent, RetryAfter, Target
-from bot.render.discord import LEVEL_COLOURS
+from bot.render.discord.answers import LEVEL_COLOURS
 from bot.store.store import Store
 from signals.levels import Level
 from tests.bot.discord.conftest import discord_settings
@@ -48,16 +48,14 @@ async def test_alert_is_one_embed_with_title_colour_fields_and_timestamp(
     assert str(sent.id) == result.message_id
     assert sent.channel_id == CHANNEL_ID
     [embed] = sent.embeds
-    assert embed["title"] == "🚨 2 carry-unwind alerts · up to SEVERE"
+    assert embed["title"] == "🔴 2 carry-unwind alerts · highest: severe"
     assert embed["color"] == LEVEL_COLOURS[Level.SEVERE]
-    assert embed["description"].startswith("The yen is surging")
-    assert [f["name"] for f in embed["fields"]] == [
-        "🚨 Firing · severe · yen-surge",
-        "🚨 Firing · high · jgb40y-record",
-    ]
-    assert "value -7.9% · threshold -3%" in embed["fields"][0]["value"]
+    assert embed["description"].startswith("⏱ Delayed by 12 min (delivery problem)")
+    names = [f["name"] for f in embed["fields"]]
+    assert names[0].startswith("🔴 Severe alert: The yen jumped 7.9 % against the dollar")
+    assert names[1].startswith("🟠 High alert: The 40-year Japanese bond yield is at ")
+    assert "USD/JPY 5-day change: −7.9 % (alert line −3.0 %)" in embed["fields"][0]["value"]
     assert dt.datetime.fromisoformat(embed["timestamp"]) == AT
-    assert "delayed by 12 min" in embed["footer"]["text"]
 
 
 async def test_oversized_alert_is_cut_to_discords_limits(

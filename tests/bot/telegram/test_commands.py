@@ -8,9 +8,12 @@ refuse everyone else politely, and only group admins change a group's alerts.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 
 import pytest
 
+from bot.alerts.events import EventKind
 from bot.commands.service import CommandService
 from bot.notify.base import Target
 from bot.store import Store
@@ -52,9 +55,9 @@ async def test_risk_before_and_after_a_snapshot(
     await store.save_evaluation(make_snapshot(), T0)
     sent = await ask(tg, GROUP, f"/risk@{tg.bot_username}", user_id=OTHER, chat_type="supergroup")
     text = sent.plain_text or ""
-    assert "Stress score 82/100 — SEVERE" in text
-    assert "Yen strength" in text and "USD/JPY 142.30" in text
-    assert "<fast>" in text and "&lt;fast&gt;" in (sent.text or "")
+    # the snapshot is of 5 Aug 2024 and the clock is today: stale, said first
+    assert text.startswith("⚪ Data is out of date")
+    assert "82/100 (severe)" in text and len(text) <= 600
 
 
 async def test_chart_uploads_png_and_rejects_bad_days(
@@ -65,30 +68,55 @@ async def test_chart_uploads_png_and_rejects_bad_days(
     await store.save_evaluation(make_snapshot(), T0)
     photo = await ask(tg, USER, "/chart 30", user_id=USER)
     assert photo.method == "sendPhoto" and (photo.photo_bytes or 0) > 1000
-    assert "Stress score over 30 days" in (photo.plain_text or "")
+    # one scored day in the store: the caption says what the chart covers, not "30 days"
+    caption = photo.plain_text or ""
+    assert caption.startswith("Carry-unwind stress from Mon 5 Aug 2024 to Mon 5 Aug 2024")
+    assert "You asked for 30 days; the data covers 1 day." in caption
+    everything = await ask(tg, USER, "/chart all", user_id=USER)
+    assert everything.method == "sendPhoto" and "You asked" not in (everything.plain_text or "")
     bad = await ask(tg, USER, "/chart abc", user_id=USER)
     assert "expected a whole number" in (bad.plain_text or "")
-    assert "Usage: /chart [days]" in (bad.plain_text or "")
+    assert "Usage: /chart [days|all]" in (bad.plain_text or "")
 
 
 async def test_history_lists_alerts(telegram_standin: TelegramStandin, store: Store) -> None:
-    """/history shows the last alerts with level, headline, time; bad n gets usage."""
+    """/history n: what this chat received (sent to it), newest first, exactly n or all
+    there are, test alerts and broadcasts left out, times in the chat's zone."""
     tg = telegram_standin
     empty = await ask(tg, USER, "/history", user_id=USER)
-    assert empty.plain_text == "No alerts yet."
-    await store.enqueue_alert(make_alert(), [])
-    sent = await ask(tg, USER, "/history 5", user_id=USER)
+    assert (empty.plain_text or "").startswith("No alerts in this chat yet")
+    await ask(tg, USER, "/subscribe", user_id=USER)
+    await ask(tg, USER, "/settings quiet 22:00 07:00 Asia/Tokyo", user_id=USER)
+    here, other = Target("telegram", str(USER)), Target("telegram", str(OTHER))
+    for i in range(5):
+        alert = make_alert(created_at=T0 + dt.timedelta(hours=i), seq=i)
+        if i == 2:
+            alert = dataclasses.replace(alert, kind=EventKind.TEST, rule="admin-test")
+        await store.enqueue_alert(alert, [here, other] if i != 4 else [other])
+    for d in await store.claim_due(T0 + dt.timedelta(days=1), 50, "t", dt.timedelta(minutes=1)):
+        await store.mark_sent(d.delivery_id, "1", T0)
+    sent = await ask(tg, USER, "/history 2", user_id=USER)
     text = sent.plain_text or ""
-    assert "SEVERE · USD/JPY 5-day change" in text and "5 Aug 2024 06:00 UTC · 15:00 JST" in text
+    assert text.startswith("The last 2 alerts in this chat")
+    assert text.count("Severe alert:") == 2  # exactly n
+    # newest this chat got is 09:00 UTC (18:00 JST); 08:00 went elsewhere, 07:00 was a test
+    assert text.index("Mon 5 Aug 18:00 JST") < text.index("Mon 5 Aug 16:00 JST")
+    every = await ask(tg, USER, "/history 10", user_id=USER)
+    assert (every.plain_text or "").startswith("All 3 alerts this chat received")
+    assert "Test alert" not in (every.plain_text or "")
     bad = await ask(tg, USER, "/history 0", user_id=USER)
     assert "Usage: /history [n]" in (bad.plain_text or "")
 
 
 async def test_status(telegram_standin: TelegramStandin) -> None:
-    """/status lists each watched feed and the version."""
+    """/status lists each watched feed in words and the version; delivery counts only
+    for an operator in a private chat."""
     sent = await ask(telegram_standin, USER, "/status", user_id=USER)
     text = sent.plain_text or ""
-    assert "jgb.40y" in text and "version test" in text
+    assert "JGB 10y/20y/30y/40y: no data yet" in text and "version test" in text
+    assert "jgb.40y" not in text and "For operators" not in text
+    admin = await ask(telegram_standin, ADMIN, "/status", user_id=ADMIN)
+    assert "For operators" in (admin.plain_text or "")
 
 
 async def test_chatid_in_a_forum_topic(telegram_standin: TelegramStandin) -> None:
@@ -110,7 +138,7 @@ async def test_subscribe_private_then_unsubscribe(
     """/subscribe in a private chat stores the chat at the given level; /unsubscribe stops it."""
     tg = telegram_standin
     sent = await ask(tg, USER, "/subscribe elevated", user_id=USER)
-    assert "Subscribed: alerts at elevated" in (sent.plain_text or "")
+    assert (sent.plain_text or "").startswith("✅ Subscribed: elevated alerts and above")
     assert sent.reply_markup is not None  # the settings keyboard
     sub = await store.get_subscription(Target("telegram", str(USER)))
     assert sub is not None and sub.active and sub.kind == "private"
@@ -136,7 +164,7 @@ async def test_group_subscribe_needs_a_chat_admin(
     assert refused.plain_text == "Only this group's admins can change its alerts."
     assert await store.get_subscription(Target("telegram", str(GROUP))) is None
     ok = await ask(tg, GROUP, "/subscribe", user_id=OTHER, chat_type="supergroup")  # creator
-    assert "Subscribed: alerts at high" in (ok.plain_text or "")
+    assert (ok.plain_text or "").startswith("✅ Subscribed: high alerts and above")
     sub = await store.get_subscription(Target("telegram", str(GROUP)))
     assert sub is not None and sub.kind == "group"
     refused = await ask(tg, GROUP, "/settings mute 2h", user_id=USER, chat_type="supergroup")
@@ -169,7 +197,9 @@ async def test_settings_text_subcommands(telegram_standin: TelegramStandin, stor
     await ask(tg, USER, "/subscribe", user_id=USER)
     await ask(tg, USER, "/settings level severe", user_id=USER)
     quiet = await ask(tg, USER, "/settings quiet 22:00 07:00 Europe/Berlin", user_id=USER)
-    assert "Quiet hours: 22:00–07:00 Europe/Berlin" in (quiet.plain_text or "")
+    # one sentence saying what changed, not the whole block
+    assert (quiet.plain_text or "").startswith("✅ Quiet hours set to 22:00–07:00 Europe/Berlin")
+    assert "Minimum level" not in (quiet.plain_text or "")
     await ask(tg, USER, "/settings mute 2h", user_id=USER)
     await ask(tg, USER, "/settings mute_rule yen-surge", user_id=USER)
     sub = await store.get_subscription(target)
@@ -252,3 +282,67 @@ async def test_blocking_the_bot_deactivates_at_once(
         while (sub := await store.get_subscription(target)) is not None and sub.active:  # noqa: ASYNC110
             await asyncio.sleep(0.02)
     assert sub is not None and sub.broken_reason == "bot kicked in private chat"
+
+
+async def test_subscribe_again_keeps_settings_and_says_what_changed(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """A bare /subscribe on an existing subscription keeps level, quiet hours and mutes;
+    a level given changes only the level; each answer is one sentence."""
+    tg = telegram_standin
+    target = Target("telegram", str(USER))
+    await ask(tg, USER, "/subscribe elevated", user_id=USER)
+    await ask(tg, USER, "/settings quiet 23:00 06:00 Europe/Paris", user_id=USER)
+    await ask(tg, USER, "/settings mute_rule yen-surge", user_id=USER)
+    again = await ask(tg, USER, "/subscribe", user_id=USER)
+    assert (again.plain_text or "").startswith("✅ Already subscribed; nothing changed")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.min_level.label == "elevated"
+    assert (sub.quiet_start, sub.tz, sub.muted_rules) == (
+        dt.time(23),
+        "Europe/Paris",
+        ("yen-surge",),
+    )
+    raised = await ask(tg, USER, "/subscribe severe", user_id=USER)
+    assert "now start at severe (was elevated)" in (raised.plain_text or "")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.min_level.label == "severe" and sub.quiet_start == dt.time(23)
+    await ask(tg, USER, "/unsubscribe", user_id=USER)
+    back = await ask(tg, USER, "/subscribe", user_id=USER)
+    assert (back.plain_text or "").startswith("✅ Subscribed again with your earlier settings")
+    sub = await store.get_subscription(target)
+    assert sub is not None and sub.active and sub.min_level.label == "severe"
+
+
+async def test_chart_of_a_range_without_data_is_a_clear_message(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """No score yet: one line saying so, no photo (never an empty chart)."""
+    sent = await ask(telegram_standin, USER, "/chart 365", user_id=USER)
+    assert sent.method == "sendMessage" and "nothing to chart" in (sent.plain_text or "")
+
+
+async def test_status_says_which_provider_fails_without_raw_errors(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """Three failed Kraken polls in a row and a good Coinbase poll: everyone reads
+    "no answer since …, 3 tries"; only an operator, privately, sees the raw error."""
+    from bot.commands.feeds import record_poll
+
+    raw = "ClientConnectorError: Cannot connect to host api.kraken.com:443"
+    first = dt.datetime(2024, 8, 5, 14, 2, tzinfo=dt.UTC)
+    for i in range(3):
+        await record_poll(store, "kraken-btc", first + dt.timedelta(minutes=5 * i), raw)
+    await record_poll(store, "coinbase", first, None)
+    text = (await ask(telegram_standin, USER, "/status", user_id=USER)).plain_text or ""
+    btc = next(ln for ln in text.splitlines() if "BTC:" in ln)
+    assert "Coinbase: answering" in btc
+    assert "Kraken: no answer since 5 Aug 14:02 UTC, 3 tries" in btc
+    assert "ClientConnectorError" not in text and "kraken.com" not in text
+    group = await ask(telegram_standin, GROUP, "/status", user_id=ADMIN, chat_type="supergroup")
+    assert "ClientConnectorError" not in (group.plain_text or "")  # not even an operator's
+    private = await ask(telegram_standin, ADMIN, "/status", user_id=ADMIN)
+    assert raw in (private.plain_text or "")
+    await record_poll(store, "kraken-btc", first + dt.timedelta(hours=1), None)
+    healed = (await ask(telegram_standin, USER, "/status", user_id=USER)).plain_text or ""
+    assert "Coinbase: answering; Kraken: answering" in healed

@@ -56,14 +56,13 @@ async def test_renders_one_html_message(
     result = await notifier.send(PRIVATE, message)
     [sent] = telegram_standin.sent
     assert result == Delivered(str(sent.message_id))
+    # a rule this bot no longer knows: its stored words, escaped once
     assert sent.parse_mode == "HTML" and "&lt; 4% &amp; rising" in (sent.text or "")
-    assert sent.plain_text == (
-        "⚠ delayed by 12 min\n\n"
-        "🟠 HIGH · alert · 40y JGB 3.720% ≥ 3.700%\n"
-        "Now 3.72%, threshold 3.7%, stress score 61/100\n"
-        "Long JGB yields < 4% & rising fast.\n"
-        "5 Aug 2024 06:00 UTC · 15:00 JST · rule jgb-40y-high"
-    )
+    text = sent.plain_text or ""
+    assert text.startswith("⏱ Delayed by 12 min (delivery problem)\n\n🟠 High alert: ")
+    assert "Alert level: high · market stress 61/100 (high)" in text
+    assert "rule jgb-40y-high" in text and text.endswith("Send /risk for the full picture.")
+    assert not sent.disable_notification  # a high alert rings
 
 
 async def test_reader_time_zone_and_topic(
@@ -74,7 +73,7 @@ async def test_reader_time_zone_and_topic(
     await notifier.send(target, AlertMessage((event(),)), tz="Europe/Berlin")
     [sent] = telegram_standin.sent
     assert sent.thread_id == 77
-    assert "5 Aug 2024 08:00 CEST" in (sent.plain_text or "")
+    assert "Mon 5 Aug 08:00 CEST" in (sent.plain_text or "")
 
 
 async def test_several_events_and_the_4096_limit(
@@ -89,7 +88,7 @@ async def test_several_events_and_the_4096_limit(
     assert sent.parse_mode == "HTML"  # the stand-in parsed it: no tag was cut
     assert len(sent.plain_text or "") <= 4096
     assert (sent.plain_text or "").endswith("/history shows every alert)")
-    assert (sent.plain_text or "").startswith("🔴 SEVERE")  # the highest level first
+    assert (sent.plain_text or "").startswith("🔴 Severe alert")  # the highest level first
 
 
 async def test_broadcast_text_is_escaped(
@@ -101,7 +100,8 @@ async def test_broadcast_text_is_escaped(
                               cause="Message from the operators."),))  # fmt: skip
     await notifier.send(PRIVATE, msg)
     [sent] = telegram_standin.sent
-    assert sent.plain_text == f"📣 Message from the operators.\n{text}"
+    assert sent.plain_text == f"📣 Message from the carrywatch operators\n{text}"
+    assert sent.disable_notification  # operator messages never ring
 
 
 async def test_parse_error_falls_back_to_plain_text(
@@ -114,7 +114,7 @@ async def test_parse_error_falls_back_to_plain_text(
     assert isinstance(result, Delivered)
     [sent] = tg.sent
     assert sent.parse_mode is None and sent.text == sent.plain_text
-    assert (sent.plain_text or "").startswith("🟠 HIGH · alert")
+    assert (sent.plain_text or "").startswith("🟠 High alert")
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,12 @@ async def test_buttons_change_level_quiet_and_mute(
     await press(tg, USER, USER, "cw:unmute", shown.message_id)
     sub = await store.get_subscription(target)
     assert sub is not None and sub.mute_until is None
-    assert all(a.text == "Saved." for a in tg.callback_answers)
+    # each press is answered with what it changed, in one sentence
+    said = [a.text or "" for a in tg.callback_answers]
+    assert said[0].startswith("Alerts here now start at severe (was high)")
+    assert said[1].startswith("Quiet hours set to 22:00–07:00 UTC")
+    assert said[2].startswith("Muted until ") and "severe alerts still come through" in said[2]
+    assert said[3].startswith("Unmuted")
 
 
 async def test_pressing_the_active_button_again_is_harmless(
@@ -61,7 +66,7 @@ async def test_pressing_the_active_button_again_is_harmless(
     await ask(tg, USER, "/subscribe high", user_id=USER)
     shown = await ask(tg, USER, "/settings", user_id=USER)
     await press(tg, USER, USER, "cw:level:high", shown.message_id)
-    assert tg.callback_answers[-1].text == "Saved."
+    assert (tg.callback_answers[-1].text or "").startswith("Nothing changed")
     assert not [s for s in tg.sent if s.method == "editMessageText"]
 
 

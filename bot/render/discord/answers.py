@@ -13,18 +13,19 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.alerts.events import AlertEvent
+from bot.alerts.events import EventKind
 from bot.commands.answers import (
     HELP_INTRO,
-    ComponentView,
     HistoryAnswer,
     RiskAnswer,
     SettingsAnswer,
     StatusAnswer,
 )
-from bot.render.discord_limits import fit_embed
-from bot.render.units import format_value, indicator_label
-from signals.durations import format_duration
+from bot.render.alert_words import ALERT_LEVEL, headline
+from bot.render.common import alert_facts, clock_range, duration_words, local_time, mark
+from bot.render.discord.limits import fit_embed
+from bot.render.risk_words import risk_details, risk_summary
+from bot.render.status_words import feed_lines
 from signals.levels import Level
 
 LEVEL_COLOURS: dict[Level, int] = {
@@ -33,7 +34,7 @@ LEVEL_COLOURS: dict[Level, int] = {
     Level.HIGH: 0xE67E22,
     Level.SEVERE: 0xE74C3C,
 }
-VALUES_PER_COMPONENT = 3
+STALE_COLOUR = discord.Colour(0x95A5A6)  # grey: a stale reading is not a calm one
 
 
 def colour(level: Level) -> discord.Colour:
@@ -45,65 +46,42 @@ def md(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
-def age_text(age: dt.timedelta) -> str:
-    if age < dt.timedelta(minutes=1):
-        return "just now"
-    return f"{format_duration(dt.timedelta(minutes=int(age.total_seconds() // 60)))} ago"
-
-
-def _component_value(c: ComponentView) -> str:
-    readings = [
-        f"{indicator_label(name)} {format_value(name, value)}"
-        for name, value in list(c.values.items())[:VALUES_PER_COMPONENT]
-    ]
-    score = f"score {c.score:.0f}" if c.score is not None else "no score"
-    head = f"**{score}** · weight {c.weight:.0%}"
-    if c.stale:
-        head += " · stale"
-    lines = [head, md(" · ".join(readings)) if readings else "", md(c.reason)]
-    return "\n".join(line for line in lines if line)
-
-
-def risk_embed(answer: RiskAnswer) -> discord.Embed:
-    """Score and level in the title (colour by level), one field per component,
-    data age and stale feeds in the footer."""
-    score = f"{answer.score:.0f}/100" if answer.score is not None else "no score"
+def risk_embed(answer: RiskAnswer, now: dt.datetime) -> discord.Embed:
+    """The short answer as title and description (colour by level, grey when the data
+    is stale), one field per component behind it."""
+    summary = risk_summary(answer, now)
     embed = discord.Embed(
-        title=f"Yen carry-unwind stress: {score} — {answer.level.label}",
-        description=f"Market data as of {answer.as_of.isoformat()}.",
-        colour=colour(answer.level),
+        title=summary.title,
+        description=md("\n".join(summary.lines)),
+        colour=colour(summary.level) if summary.level is not None else STALE_COLOUR,
         timestamp=answer.computed_at,
     )
-    for c in answer.components:
-        name = c.label if c.available else f"{c.label} (unavailable)"
-        embed.add_field(name=name, value=_component_value(c), inline=False)
-    footer = f"Computed {age_text(answer.age)}"
-    footer += (
-        f" · stale feeds: {', '.join(answer.stale_feeds)}"
-        if answer.stale_feeds
-        else " · all feeds fresh"
-    )
-    embed.set_footer(text=footer)
+    for row in risk_details(answer):
+        embed.add_field(name=row.title, value=md(row.text), inline=False)
+    embed.set_footer(text="Score computed")
     return fit_embed(embed)
 
 
-def _alert_line(event: AlertEvent) -> tuple[str, str]:
-    when = event.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    name = f"{when} · {event.level.label} · {event.kind.value}"
-    return name, f"{md(event.headline)}\n{md(event.cause)}"
-
-
 def history_embed(answer: HistoryAnswer) -> discord.Embed:
+    """What this server's alert channel received, newest first, in its time zone."""
     count = len(answer.alerts)
+    if not count:
+        title = "No alerts in this server yet"
+    elif count < answer.requested:
+        title = f"All {count} alert{'s' if count != 1 else ''} this server received"
+    else:
+        title = f"The last {count} alert{'s' if count != 1 else ''} in this server"
     embed = discord.Embed(
-        title=f"Last {count} alert{'s' if count != 1 else ''}" if count else "No alerts yet",
+        title=title,
         colour=colour(max((a.level for a in answer.alerts), default=Level.LOW)),
     )
     if not count:
-        embed.description = "Nothing has crossed a rule so far."
+        embed.description = "A moderator turns alerts on with `/alerts channel`."
     for event in answer.alerts:
-        name, value = _alert_line(event)
-        embed.add_field(name=name, value=value, inline=False)
+        facts = alert_facts(event)
+        word = "" if event.kind is EventKind.RESOLVED else f"{ALERT_LEVEL[event.level]}: "
+        name = f"{mark(event.kind, event.level)} {local_time(event.created_at, answer.tz)}"
+        embed.add_field(name=name, value=md(word + headline(facts)), inline=False)
     return fit_embed(embed)
 
 
@@ -114,33 +92,25 @@ def _when(at: dt.datetime | None) -> str:
 def status_embed(
     answer: StatusAnswer, guild_channel: int | None, guild_settings: SettingsAnswer | None
 ) -> discord.Embed:
-    """Feeds, last snapshot and alert, delivery health, and this server's alert channel."""
-    stale = answer.stale_feeds
+    """Feeds in words, last score and alert, and this server's alert channel; raw
+    provider errors stay in the logs."""
+    lines = feed_lines(answer)
     embed = discord.Embed(
         title="carrywatch status",
-        colour=colour(Level.HIGH if stale or answer.broken_subscriptions else Level.LOW),
+        colour=colour(Level.LOW if all(f.ok for f in lines) else Level.HIGH),
     )
-    feeds = [
-        f"{'⚠️' if f.stale else '✅'} `{f.series}` "
-        f"{f.last_date.isoformat() if f.last_date else 'no data'}" + (" (stale)" if f.stale else "")
-        for f in answer.feeds
-    ]
-    embed.add_field(name="Feeds", value="\n".join(feeds) or "no feeds yet", inline=False)
+    text = "\n".join(f"{'✅' if f.ok else '⚠️'} **{f.name}**: {md(f.text)}" for f in lines)
+    embed.add_field(name="Feeds", value=text or "no feeds yet", inline=False)
     embed.add_field(name="Last score", value=_when(answer.last_snapshot_at))
     last = answer.last_alert
     embed.add_field(
         name="Last alert",
-        value=f"{_when(last.created_at)}: {md(last.headline)}" if last else "none yet",
-    )
-    embed.add_field(
-        name="Deliveries",
-        value=f"{answer.pending_deliveries} pending · "
-        f"{answer.broken_subscriptions} broken subscriptions",
+        value=f"{_when(last.created_at)}: {md(headline(alert_facts(last)))}"
+        if last
+        else "none yet",
     )
     embed.add_field(name="This server's alerts", value=_guild_alerts(guild_channel, guild_settings))
-    embed.add_field(name="Data-quality events (24h)", value=str(answer.quality_events_24h))
-    uptime = format_duration(dt.timedelta(seconds=int(answer.uptime.total_seconds())))
-    embed.set_footer(text=f"version {answer.version or 'dev'} · up {uptime}")
+    embed.set_footer(text=f"version {answer.version or 'dev'} · up {duration_words(answer.uptime)}")
     return fit_embed(embed)
 
 
@@ -156,15 +126,26 @@ def _guild_alerts(channel_id: int | None, settings: SettingsAnswer | None) -> st
 
 
 def settings_embed(channel_id: int | None, answer: SettingsAnswer, note: str = "") -> discord.Embed:
-    """A server's alert settings, as /alerts subcommands confirm them."""
+    """A server's alert settings; ``note`` (what just changed) as the description."""
     embed = discord.Embed(
         title="Alert settings", description=note or None, colour=colour(answer.min_level)
     )
     embed.add_field(name="Channel", value=_guild_alerts(channel_id, answer), inline=False)
     embed.add_field(name="Minimum level", value=answer.min_level.label)
+    quiet = (
+        f"{clock_range(answer.quiet_start, answer.quiet_end)} {answer.tz}"
+        if answer.quiet_start and answer.quiet_end
+        else "off"
+    )
+    embed.add_field(name="Quiet hours", value=quiet)
+    embed.add_field(name="Time zone", value=answer.tz)
     embed.add_field(
         name="Muted until",
         value=discord.utils.format_dt(answer.mute_until, "f") if answer.mute_until else "not muted",
+    )
+    embed.add_field(
+        name="Ping on severe",
+        value=f"<@&{answer.ping_role}>" if answer.ping_role else "nobody",
     )
     embed.add_field(
         name="Muted rules",

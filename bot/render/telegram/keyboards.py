@@ -69,3 +69,11 @@ def settings_keyboard(current: SettingsAnswer) -> InlineKeyboardMarkup | None:
     mute = [InlineKeyboardButton(f"🔕 {d}", callback_data=data("mute", d)) for d in MUTE_PRESETS]
     mute.append(InlineKeyboardButton("🔔 unmute", callback_data=data("unmute")))
     return InlineKeyboardMarkup([levels, quiet, mute])
+
+
+RISK_DETAILS = "cwrisk:details"  # not under PREFIX: /settings' handler never sees it
+
+
+def risk_keyboard() -> InlineKeyboardMarkup:
+    """The "Details" button under the short /risk answer."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Details", callback_data=RISK_DETAILS)]])

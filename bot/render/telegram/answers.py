@@ -9,9 +9,9 @@ a :class:`Span`, so it is escaped exactly once.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 
+from bot.alerts.events import EventKind
 from bot.commands.answers import (
     COMMANDS,
     HELP_INTRO,
@@ -22,19 +22,13 @@ from bot.commands.answers import (
     StatsAnswer,
     StatusAnswer,
 )
-from bot.render.telegram import LEVEL_MARKER, marker, when
-from bot.render.telegram_text import Doc, Line, b, code, i, line
-from bot.render.units import format_value, indicator_label
-from signals.durations import format_duration
-
-MAX_VALUES = 4  # indicator values shown per component in /risk
-
-
-def ago(delta: dt.timedelta) -> str:
-    seconds = max(0, int(delta.total_seconds()))
-    if seconds < 60:
-        return "just now"
-    return f"{format_duration(dt.timedelta(minutes=seconds // 60))} ago"
+from bot.render.alert_words import ALERT_LEVEL, headline
+from bot.render.common import ago, alert_facts, clock_range, duration_words, local_time
+from bot.render.risk_words import risk_details, risk_summary
+from bot.render.settings_words import change_sentence, subscribed_sentence
+from bot.render.status_words import feed_lines, operator_errors
+from bot.render.telegram.alerts import marker
+from bot.render.telegram.text import Doc, Line, b, code, i, line
 
 
 def help_doc(*, admin: bool = False, start: bool = False) -> Doc:
@@ -66,82 +60,66 @@ def unknown_doc(command: str) -> Doc:
     return Doc.of([line("I don't know ", code(command), ". Try ", code("/help"), " for the list.")])
 
 
-def risk_doc(answer: RiskAnswer) -> Doc:
-    score = f"{answer.score:.0f}/100" if answer.score is not None else "n/a"
-    lines: list[Line | str] = [
-        line(
-            f"{LEVEL_MARKER[answer.level]} ",
-            b(f"Stress score {score} — {answer.level.label.upper()}"),
-        ),
-        line(i(f"market date {answer.as_of.isoformat()} · computed {ago(answer.age)}")),
-    ]
-    if answer.stale_feeds:
-        lines.append(line(f"⚠ stale feeds: {', '.join(answer.stale_feeds)}"))
-    lines.append("")
-    for comp in answer.components:
-        if not comp.available or comp.score is None:
-            lines.append(line("• ", b(comp.label), f": no data — {comp.reason}".rstrip(" —")))
-            continue
-        stale = " (stale)" if comp.stale else ""
-        lines.append(
-            line(
-                "• ",
-                b(comp.label),
-                f": {comp.score:.0f}/100, weight {comp.weight:.0%}{stale}",
-            )
-        )
-        shown = [(k, v) for k, v in comp.values.items() if math.isfinite(v)][:MAX_VALUES]
-        values = ", ".join(f"{indicator_label(k)} {format_value(k, v)}" for k, v in shown)
-        if values:
-            lines.append(line("   ", values))
-        if comp.reason:
-            lines.append(line("   ", i(comp.reason)))
+def risk_doc(answer: RiskAnswer, now: dt.datetime, *, details: bool = False) -> Doc:
+    """The short answer (≤ 600 characters); with ``details``, each component below it."""
+    summary = risk_summary(answer, now)
+    lines: list[Line | str] = [line(b(summary.title)), *(line(t) for t in summary.lines)]
+    if details:
+        lines.append("")
+        for row in risk_details(answer):
+            lines.append(line("• ", b(row.title)))
+            lines.append(line("   ", row.text))
+        lines += ["", line(i("How the score works: /help"))]
     return Doc.of(lines).fit()
 
 
 def history_doc(answer: HistoryAnswer, tz: str | None = None) -> Doc:
+    """What this chat received, newest first, times in the chat's zone."""
+    zone_name = tz or answer.tz
     if not answer.alerts:
-        return Doc.of(["No alerts yet."])
-    lines: list[Line | str] = [line(b(f"Last {len(answer.alerts)} alert(s)"))]
+        return Doc.of(["No alerts in this chat yet. /subscribe to get them here."])
+    count = len(answer.alerts)
+    if count < answer.requested:
+        title = f"All {count} alert{'s' if count != 1 else ''} this chat received"
+    else:
+        title = f"The last {count} alert{'s' if count != 1 else ''} in this chat"
+    lines: list[Line | str] = [line(b(title))]
     for event in answer.alerts:
+        facts = alert_facts(event)
+        word = "" if event.kind is EventKind.RESOLVED else f"{ALERT_LEVEL[event.level]}: "
         lines += [
             "",
-            line(f"{marker(event)} ", b(event.level.label.upper()), f" · {event.headline}"),
-            line(i(when(event.created_at, tz))),
+            line(f"{marker(event)} ", b(word + headline(facts))),
+            line(i(local_time(event.created_at, zone_name))),
         ]
-        if event.cause:
-            lines.append(line(event.cause))
     return Doc.of(lines).fit(note="… (older alerts cut; ask for fewer with /history n)")
 
 
-def _stamp(at: dt.datetime | None, now: dt.datetime) -> str:
-    return f"{when(at)} ({ago(now - at)})" if at else "never"
-
-
-def status_doc(answer: StatusAnswer, now: dt.datetime) -> Doc:
+def status_doc(answer: StatusAnswer, now: dt.datetime, *, operator: bool = False) -> Doc:
+    """Each feed in words for everyone; delivery counts and raw errors for operators."""
     lines: list[Line | str] = [line(b("carrywatch status")), ""]
-    for feed in answer.feeds:
-        mark = "⚠" if feed.stale else "✅"
-        date = feed.last_date.isoformat() if feed.last_date else "no data"
-        extra = f", polled {ago(now - feed.last_poll)}" if feed.last_poll else ""
-        lines.append(line(f"{mark} ", b(feed.series), f": {date}{extra}"))
-        if feed.last_error:
-            lines.append(line("   ", i(f"last error: {feed.last_error}")))
+    for feed in feed_lines(answer):
+        lines.append(line("✅ " if feed.ok else "⚠️ ", b(feed.name), f": {feed.text}"))
     last = answer.last_alert
-    lines += [
-        "",
-        line("Last score: ", _stamp(answer.last_snapshot_at, now)),
-        line(
-            "Last alert: ",
-            f"{last.level.label} · {last.headline} ({when(last.created_at)})" if last else "none",
-        ),
-        line(f"Uptime: {format_duration(answer.uptime)} · version {answer.version or '?'}"),
-        line(
-            f"Pending deliveries: {answer.pending_deliveries} · broken subscriptions: "
-            f"{answer.broken_subscriptions} · data-quality events (24h): "
-            f"{answer.quality_events_24h}"
-        ),
-    ]
+    score_at = ago(now - answer.last_snapshot_at) if answer.last_snapshot_at else "never"
+    lines += ["", line(f"Last score computed: {score_at}")]
+    if last is not None:
+        facts = alert_facts(last)
+        lines.append(line(f"Last alert ({ago(now - last.created_at)}): ", headline(facts)))
+    else:
+        lines.append(line("Last alert: none yet"))
+    lines.append(line(f"Up {duration_words(answer.uptime)} · version {answer.version or '?'}"))
+    if operator:
+        lines += [
+            "",
+            line(b("For operators")),
+            line(
+                f"Deliveries owed: {answer.pending_deliveries} · broken subscriptions: "
+                f"{answer.broken_subscriptions} · data-quality events (24 h): "
+                f"{answer.quality_events_24h}"
+            ),
+        ]
+        lines += [line(code(err[:300])) for err in operator_errors(answer)]
     return Doc.of(lines).fit()
 
 
@@ -156,10 +134,10 @@ def settings_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
         return Doc.of(lines)
     quiet = "off"
     if answer.quiet_start and answer.quiet_end:
-        quiet = f"{answer.quiet_start:%H:%M}–{answer.quiet_end:%H:%M} {answer.tz}"
+        quiet = f"{clock_range(answer.quiet_start, answer.quiet_end)} {answer.tz}"
     muted = "not muted"
     if answer.mute_until and answer.mute_until > now:
-        muted = f"muted until {when(answer.mute_until, answer.tz)} (severe still alerts)"
+        muted = f"muted until {local_time(answer.mute_until, answer.tz)} (severe still alerts)"
     lines = [
         line(b("Alert settings for this chat")),
         line("Minimum level: ", b(answer.min_level.label)),
@@ -172,7 +150,8 @@ def settings_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
         line(
             i(
                 "Change with the buttons, or: /settings level high · /settings quiet 22:00 07:00 "
-                "Europe/Berlin · /settings quiet off · /settings mute 2h · /settings unmute · "
+                "Europe/Berlin · /settings quiet off · /settings timezone Asia/Tokyo · "
+                "/settings mute 2h · /settings unmute · "
                 "/settings mute_rule <rule> · /settings unmute_rule <rule>"
             )
         ),
@@ -180,11 +159,17 @@ def settings_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
     return Doc.of(lines)
 
 
+def changed_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
+    """One sentence saying what a /settings change did."""
+    return Doc.of([line("✅ ", change_sentence(answer, now))])
+
+
 def subscribed_doc(answer: SettingsAnswer, now: dt.datetime) -> Doc:
-    head = Doc.of(
-        [line("✅ Subscribed: alerts at ", b(answer.min_level.label), " or above come here."), ""]
-    )
-    return head + settings_doc(answer, now)
+    """One sentence on what /subscribe did; the settings follow only for a new chat."""
+    head = Doc.of([line("✅ ", subscribed_sentence(answer))])
+    if answer.created:
+        return head + Doc.of([""]) + settings_doc(answer, now)
+    return head
 
 
 def unsubscribed_doc(was_subscribed: bool) -> Doc:

@@ -1,0 +1,344 @@
+"""What every renderer shares: one value formatter, one table of kind words and level
+marks, one "time ago" helper, and the adapter from an alert event to its facts.
+
+Telegram, Discord and the console all format numbers here, so "−3.7 %", "+16 bp",
+"58/100", "¥146.20" and "$53,991" read the same everywhere. Nothing in
+``bot/alerts`` or ``signals`` formats a number for people; they hand over the
+indicator, operator, value and threshold, and the renderers write the words.
+
+Sentences are whole, with named placeholders, so a later translation (issue 12)
+can swap each one as a unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.alerts.events import AlertEvent, EventKind
+from signals.levels import Level, level_for
+from signals.rules import Rule
+
+MINUS = "\u2212"  # a real minus sign: "−3.7 %" does not wrap or read as a dash
+
+LEVEL_EMOJI: dict[Level, str] = {
+    Level.LOW: "🟢",
+    Level.ELEVATED: "🟡",
+    Level.HIGH: "🟠",
+    Level.SEVERE: "🔴",
+}
+STALE_EMOJI = "⚪"  # a stale reading is not a calm one: never green
+LEVEL_WORD: dict[Level, str] = {
+    Level.LOW: "low",
+    Level.ELEVATED: "elevated",
+    Level.HIGH: "high",
+    Level.SEVERE: "severe",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KindWords:
+    emoji: str
+    word: str  # "New alert", "Eased" …: what happened to the alert
+
+
+KIND_WORDS: dict[EventKind, KindWords] = {
+    EventKind.FIRING: KindWords("🚨", "New alert"),
+    EventKind.ESCALATED: KindWords("⏫", "Escalated"),
+    EventKind.RESOLVED: KindWords("✅", "Eased"),
+    EventKind.REPEAT: KindWords("🔁", "Still going"),
+    EventKind.TEST: KindWords("🧪", "Test alert"),
+    EventKind.BROADCAST: KindWords("📣", "Message from the operators"),
+}
+ADMIN_KINDS = frozenset({EventKind.TEST, EventKind.BROADCAST})
+
+
+def mark(kind: EventKind, level: Level) -> str:
+    """The one emoji in front of an event: ✅ for eased, 🧪/📣 for admin messages,
+    else the level's colour."""
+    if kind is EventKind.RESOLVED or kind in ADMIN_KINDS:
+        return KIND_WORDS[kind].emoji
+    return LEVEL_EMOJI[level]
+
+
+# -- numbers ---------------------------------------------------------------------
+
+
+class Unit(enum.StrEnum):
+    PCT = "pct"  # a change in percent: −3.7 %
+    YIELD = "yield"  # a yield level in percent: 3.72 %
+    BP = "bp"  # basis points: +16 bp
+    POINTS = "points"  # the 0–100 score: 58/100
+    JPY = "jpy"  # yen per dollar: ¥146.20
+    USD = "usd"  # dollars: $53,991
+    PP = "pp"  # percentage points (the rate gap level): 2.85 pp
+    SIGMA = "sigma"  # a z-score: 3.1σ
+    PLAIN = "plain"
+
+
+def _signed(text: str, value: float, sign: bool) -> str:
+    if text.lstrip("-") in ("0", "0.0", "0.00"):
+        return text.lstrip("-")
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return f"+{text}" if sign else text
+
+
+def fmt(value: float, unit: Unit, *, sign: bool | None = None) -> str:
+    """The one value formatter. ``sign`` forces (or hides) a leading ``+``; by default
+    changes (%, bp, σ) carry one and levels do not. Rounded for people: whole basis
+    points, one decimal for percent changes, two for yields and USD/JPY."""
+    if not math.isfinite(value):
+        return "n/a"
+    change = unit in (Unit.PCT, Unit.BP, Unit.SIGMA)
+    plus = change if sign is None else sign
+    if unit is Unit.PCT:
+        return _signed(f"{value:.1f}", value, plus) + " %"
+    if unit is Unit.YIELD:
+        return _signed(f"{value:.2f}", value, plus) + " %"
+    if unit is Unit.BP:
+        return _signed(f"{value:.0f}", value, plus) + " bp"
+    if unit is Unit.POINTS:
+        return f"{value:.0f}/100"
+    if unit is Unit.JPY:
+        return "¥" + _signed(f"{value:,.2f}", value, plus)
+    if unit is Unit.USD:
+        return _signed(f"${value:,.0f}", value, plus) if value >= 0 else MINUS + f"${-value:,.0f}"
+    if unit is Unit.PP:
+        return _signed(f"{value:.2f}", value, plus) + " pp"
+    if unit is Unit.SIGMA:
+        return _signed(f"{value:.1f}", value, plus) + "σ"
+    return _signed(f"{value:,.2f}".rstrip("0").rstrip("."), value, plus)
+
+
+def size(value: float, unit: Unit) -> str:
+    """A move's size without its sign, for sentences that say the direction in words."""
+    return fmt(abs(value), unit, sign=False)
+
+
+def unit_of(indicator: str) -> Unit:
+    """The unit of an indicator's value: ``usdjpy.chg_5d_pct`` → PCT, ``jgb.40y`` → YIELD."""
+    if indicator == "score" or indicator.startswith("component."):
+        return Unit.POINTS
+    if indicator.endswith("_bp"):
+        return Unit.BP
+    if indicator.endswith("_pct") or ".drawdown_" in indicator:
+        return Unit.PCT
+    if ".z_" in indicator:
+        return Unit.SIGMA
+    if ".vol_" in indicator:
+        return Unit.PCT
+    head = indicator.split(".")[0]
+    return {
+        "jgb": Unit.YIELD,
+        "ust": Unit.YIELD,
+        "spread": Unit.PP,
+        "btc": Unit.USD,
+        "usdjpy": Unit.JPY,
+    }.get(head, Unit.PLAIN)
+
+
+def value_text(indicator: str, value: float) -> str:
+    return fmt(value, unit_of(indicator))
+
+
+_LEGACY_UNITS = {"bp": Unit.BP, "%": Unit.PCT, "points": Unit.POINTS, "USD": Unit.USD}
+
+
+# -- indicators in words -------------------------------------------------------------
+
+_WINDOW = re.compile(r"_(\d+)d")
+_TENOR = re.compile(r"^(?:jgb|ust)\.(\d+)y")
+
+
+def window_days(indicator: str) -> int | None:
+    """``usdjpy.chg_5d_pct`` → 5."""
+    m = _WINDOW.search(indicator)
+    return int(m.group(1)) if m else None
+
+
+def tenor_years(indicator: str) -> int | None:
+    m = _TENOR.match(indicator)
+    return int(m.group(1)) if m else None
+
+
+def series_name(indicator: str) -> str:
+    """The market an indicator reads, as a reader names it."""
+    head = indicator.split(".")[0]
+    tenor = tenor_years(indicator)
+    if head == "jgb" and tenor:
+        return f"the {tenor}-year Japanese government bond yield"
+    if head == "ust" and tenor:
+        return f"the {tenor}-year US Treasury yield"
+    if head == "spread":
+        return "the US–Japan 10-year rate gap"
+    if head == "usdjpy":
+        return "USD/JPY"
+    if head == "btc":
+        return "BTC"
+    if head in ("score", "component"):
+        return "the carry-unwind stress score"
+    return indicator
+
+
+def short_series(series: str) -> str:
+    """Compact names for lists and charts: ``jgb.30y`` → "JGB 30y"."""
+    if series.startswith(("jgb.", "ust.")):
+        head, tenor = series.split(".", 1)
+        return f"{head.upper() if head == 'jgb' else 'US'} {tenor}"
+    return {"usdjpy": "USD/JPY", "btc": "BTC", "spread.us_jp_10y": "US–JP 10y gap"}.get(
+        series, series
+    )
+
+
+# -- time --------------------------------------------------------------------------
+
+
+def zone(tz: str | None) -> zoneinfo.ZoneInfo:
+    """The reader's zone, UTC when unknown or misspelt (never an exception while rendering)."""
+    if tz:
+        try:
+            return zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def duration_words(delta: dt.timedelta) -> str:
+    """``2 h 10 min``, ``3 days``, ``45 min``, ``1 day 4 h``; never "0 min"."""
+    minutes = max(int(delta.total_seconds() // 60), 1)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days >= 7:
+        return f"{days} days"
+    if days:
+        day = f"{days} day" if days == 1 else f"{days} days"
+        return f"{day} {hours} h" if hours else day
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+def ago(delta: dt.timedelta) -> str:
+    """The one "time ago" helper: ``just now``, ``5 min ago``, ``2 h 10 min ago``."""
+    if delta < dt.timedelta(minutes=1):
+        return "just now"
+    return f"{duration_words(delta)} ago"
+
+
+def day_text(day: dt.date) -> str:
+    """``Tue 6 Aug``; the year only when it is not obvious (older than ~300 days is the
+    caller's business: see :func:`day_text_full`)."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def day_text_full(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def data_age_text(as_of: dt.date, now: dt.datetime, tz: str | None = None) -> str:
+    """``as of Tue 6 Aug, 2 days old`` — market date and its age in whole days."""
+    today = now.astimezone(zone(tz)).date()
+    days = (today - as_of).days
+    shown = day_text(as_of) if days < 300 else day_text_full(as_of)
+    if days <= 0:
+        return f"as of {shown}, today"
+    if days == 1:
+        return f"as of {shown}, 1 day old"
+    return f"as of {shown}, {days} days old"
+
+
+def local_time(at: dt.datetime, tz: str | None) -> str:
+    """``Mon 5 Aug 08:00 CEST`` in the reader's zone (UTC when it has none)."""
+    local = at.astimezone(zone(tz))
+    return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname() or 'UTC'}"
+
+
+def clock_range(start: dt.time, end: dt.time) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+# -- alert facts: the one adapter from AlertEvent --------------------------------------
+
+_RULES: dict[str, Rule] = {}
+
+
+def register_rules(rules: Iterable[Rule]) -> None:
+    """Tell the renderers the active rule book (the runtime calls this once it loaded
+    the rules), so an event that only names its rule can be described."""
+    _RULES.update({r.name: r for r in rules})
+
+
+def _rule(name: str) -> Rule | None:
+    if not _RULES:
+        from bot.rules.load import load_rules  # the packaged defaults, once
+
+        register_rules(load_rules())
+    return _RULES.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """What a renderer needs of one alert, structured (see the AlertEvent contract)."""
+
+    rule: str
+    kind: EventKind
+    level: Level
+    indicator: str
+    operator: str
+    value: float | None
+    threshold: float | None
+    score: float | None
+    score_level: Level | None
+    as_of: dt.date
+    created_at: dt.datetime
+    episode: str
+    description: str = ""
+    started_at: dt.datetime | None = None  # when the episode began (resolved notices)
+    stored_headline: str = ""  # the event's own words, for rules no longer known
+    stored_cause: str = ""
+
+    @property
+    def rising(self) -> bool:
+        return self.operator in (">=", ">")
+
+
+def alert_facts(event: AlertEvent) -> AlertFacts:
+    """The facts of ``event``: its own structured fields where it has them, else
+    derived from the rule's definition. The one place to change when AlertEvent
+    grows ``indicator``/``operator``/``score_level`` (engineer path's reshaping)."""
+    rule = _rule(event.rule)
+    indicator = str(getattr(event, "indicator", "") or (rule.indicator if rule else ""))
+    operator = str(getattr(event, "operator", "") or (rule.op if rule else ""))
+    score_level = getattr(event, "score_level", None)
+    if score_level is None and event.score is not None:
+        score_level = level_for(event.score)
+    return AlertFacts(
+        rule=event.rule,
+        kind=event.kind,
+        level=event.level,
+        indicator=indicator,
+        operator=operator,
+        value=event.value,
+        threshold=event.threshold,
+        score=event.score,
+        score_level=score_level,
+        as_of=event.as_of,
+        created_at=event.created_at,
+        episode=event.episode,
+        description=rule.description if rule else "",
+        started_at=getattr(event, "started_at", None),
+        stored_headline=event.headline,
+        stored_cause=event.cause,
+    )
+
+
+def facts_unit(facts: AlertFacts, legacy_unit: str = "") -> Unit:
+    if facts.indicator:
+        return unit_of(facts.indicator)
+    return _LEGACY_UNITS.get(legacy_unit, Unit.PLAIN)

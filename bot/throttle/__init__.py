@@ -1,0 +1,1 @@
+"""Protection against bursts and misuse of chat commands: limits, bounds, bounded work."""
