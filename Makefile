@@ -1,8 +1,18 @@
-# carrywatch: every target builds its own virtualenv from pyproject.toml, so a
-# fresh clone needs nothing but python3 (>= 3.11).
+# carrywatch: every target builds its own virtualenv from the lock file, so a
+# fresh clone needs nothing but python3 (>= 3.11) and the package registry.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Locks, compiled from pyproject.toml by `make lock` (pip-tools, with hashes):
+# LOCK for development (dev extras included), RUNTIME_LOCK for deploy/Dockerfile.
+LOCK         := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
+# Tools that read or write the locks live in their own venv, outside the lock.
+TOOLS     ?= .venv-tools
+PIP_TOOLS := pip-tools==7.6.2
+PIP_AUDIT := pip-audit==2.10.1
+COMPILE   := --quiet --generate-hashes --allow-unsafe --all-build-deps --strip-extras \
+             --no-emit-index-url --no-emit-find-links
 SHARED_DATA ?= $(abspath ../shared/data)
 export CARRYWATCH_HISTORY_DIR ?= $(SHARED_DATA)
 
@@ -13,12 +23,14 @@ ifeq ($(PG_UP),1)
 export CARRYWATCH_TEST_PG_URL ?= $(PG_URL)
 endif
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench audit lock clean
 
-$(BIN)/carrywatch: pyproject.toml
+# Every package at the version and hash the lock names (pip refuses anything
+# else), then the project itself, built with the lock's setuptools.
+$(BIN)/carrywatch: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(BIN)/carrywatch
@@ -37,5 +49,22 @@ test: lint
 bench: venv
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
+$(TOOLS)/bin/pip-audit:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q $(PIP_TOOLS) $(PIP_AUDIT)
+
+# Re-resolve after a change to pyproject.toml; existing pins are kept unless
+# `make lock UPGRADE=--upgrade`. The runtime lock is held to the dev lock's versions.
+lock: $(TOOLS)/bin/pip-audit
+	$(TOOLS)/bin/pip-compile $(COMPILE) $(UPGRADE) --extra dev -o $(LOCK) pyproject.toml
+	$(TOOLS)/bin/pip-compile $(COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK) pyproject.toml
+
+# Known vulnerabilities in the locked versions (advisories: AUDIT_SERVICE=pypi,
+# the PyPI JSON API, or osv). Exit 0 clean, 1 vulnerable, 3 when the advisory
+# source cannot be reached from this machine (one line says so; nothing checked).
+AUDIT_SERVICE ?= pypi
+audit: $(TOOLS)/bin/pip-audit
+	$(TOOLS)/bin/python deploy/audit.py --service $(AUDIT_SERVICE) $(LOCK)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache carrywatch.db demo-out
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache carrywatch.db demo-out

@@ -2,24 +2,45 @@
 
 Names are a contract with operators and deploy files (see DESIGN.md). Tokens are
 ``SecretStr`` so they never print in logs, errors or ``config check``.
+
+Every value is checked here, when the settings are read, so that a setting
+``run`` would trip over later (a log level, a time zone, a duration, a port,
+a database URL) stops ``config check`` and ``run`` alike with one line naming
+it. Misspelt names and a broken TOML file are caught in :mod:`bot.settings_check`.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
+from bot.settings_check import (
+    SettingsError,
+    explain,
+    read_config_file,
+    sqlite_problem,
+    unknown_variables,
+)
+from signals.durations import parse_duration
+from signals.levels import Level
+
 DEFAULT_CONFIG_FILE = "carrywatch.toml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+")
 
 
 def _split_csv(value: Any) -> Any:
@@ -27,6 +48,40 @@ def _split_csv(value: Any) -> Any:
         return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, int):
         return [value]
+    return value
+
+
+def _url(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """The URL itself is not echoed: a provider URL may carry a key in its query."""
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in schemes or not rest.strip("/"):
+        shown = f"'{scheme}://'" if sep and len(scheme) < 10 else "no scheme"
+        wanted = " or ".join(s + "://" for s in schemes)
+        raise ValueError(f"not a URL starting with {wanted} (got {shown})")
+    return value
+
+
+def _http_url(value: str) -> str:
+    return _url(value)
+
+
+def _ws_url(value: str | None) -> str | None:
+    return None if value is None else _url(value, ("ws", "wss"))
+
+
+def _level(value: str) -> str:
+    return Level.parse(value).label  # ValueError names the choices
+
+
+def _port(value: int) -> int:
+    if not 0 <= value <= 65535:
+        raise ValueError(f"{value} is not a port (0–65535)")
+    return value
+
+
+def _positive(value: float) -> float:
+    if not value > 0:
+        raise ValueError(f"must be more than 0, got {value:g}")
     return value
 
 
@@ -40,6 +95,20 @@ class TelegramSettings(BaseModel):
     webhook_port: int = 8443
 
     _split_admins = field_validator("admins", mode="before")(_split_csv)
+    _check_api_url = field_validator("api_url")(_http_url)
+    _check_port = field_validator("webhook_port")(_port)
+
+    @field_validator("channel")
+    @classmethod
+    def _check_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANNEL.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is neither @channelname nor a numeric chat id")
+        return value.strip() if value is not None else None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook(cls, value: str | None) -> str | None:
+        return None if value is None else _url(value, ("https",))
 
     @property
     def enabled(self) -> bool:
@@ -52,6 +121,9 @@ class DiscordSettings(BaseModel):
     gateway_url: str | None = None
     dev_guild: int | None = None  # sync commands to one guild while developing
 
+    _check_api_url = field_validator("api_url")(_http_url)
+    _check_gateway = field_validator("gateway_url")(_ws_url)
+
     @property
     def enabled(self) -> bool:
         return self.token is not None and bool(self.token.get_secret_value())
@@ -61,6 +133,14 @@ class SourceSettings(BaseModel):
     url: str
     timeout: float = 20.0
     enabled: bool = True
+
+    _check_url = field_validator("url")(_http_url)
+    _check_timeout = field_validator("timeout")(_positive)
+
+
+# Providers a [sources.<name>] table or CARRYWATCH_SOURCES__<NAME>__* may name:
+# the polled ones below, and FRED (read by `history download` only).
+KNOWN_SOURCES = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred")
 
 
 def _default_sources() -> dict[str, SourceSettings]:
@@ -81,6 +161,8 @@ class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 0  # health + metrics; 0 = off
 
+    _check_port = field_validator("port")(_port)
+
 
 class DatabaseSettings(BaseModel):
     connect_timeout: float = Field(5.0, gt=0)  # seconds to open a connection
@@ -92,6 +174,15 @@ class DispatchSettings(BaseModel):
     max_attempts: int = 12
     poll_seconds: float = 1.0
 
+    _check_positive = field_validator("max_age_minutes", "poll_seconds")(_positive)
+
+    @field_validator("max_attempts")
+    @classmethod
+    def _check_attempts(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"must be at least 1, got {value}")
+        return value
+
 
 class AlertSettings(BaseModel):
     repeat_interval: str = "0"  # remind while a rule keeps firing, e.g. "12h"; "0" = never
@@ -99,6 +190,25 @@ class AlertSettings(BaseModel):
     console_min_level: str = "low"
     channel_min_level: str = "low"  # the Telegram broadcast channel gets every alert
     tz: str = "UTC"  # time zone for console and channel messages
+
+    _check_levels = field_validator("console_min_level", "channel_min_level")(_level)
+
+    @field_validator("repeat_interval")
+    @classmethod
+    def _check_repeat(cls, value: str) -> str:
+        parse_duration(value)  # ValueError says what a duration looks like
+        return value
+
+    @field_validator("tz")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as UTC or Asia/Tokyo"
+            ) from None
+        return value
 
 
 class Settings(BaseSettings):
@@ -123,12 +233,46 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     rules_file: Path | None = None  # extra rules TOML; default rules ship with the package
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r}; choose one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        """Driver and shape only: the URL may carry a password, so it is never echoed."""
+        driver, sep, rest = value.partition("://")
+        if not sep or driver not in DATABASE_DRIVERS:
+            shown = driver if sep and "@" not in driver else "(no scheme)"
+            raise ValueError(
+                f"unsupported database URL scheme {shown}; use sqlite+aiosqlite:///path/file.db "
+                "or postgresql+asyncpg://user@host/db"
+            )
+        if driver == "sqlite+aiosqlite":
+            path = rest.removeprefix("/").split("?", 1)[0]
+            if rest and not rest.startswith("/"):
+                raise ValueError("a SQLite URL has three slashes: sqlite+aiosqlite:///path/file.db")
+            if path and path != ":memory:":
+                parent = Path(path).parent
+                if not parent.is_dir():
+                    raise ValueError(f"the folder of the SQLite file, {parent}, does not exist")
+                if (problem := sqlite_problem(Path(path))) is not None:
+                    raise ValueError(problem)
+        elif not rest.split("/", 1)[0].rsplit("@", 1)[-1]:
+            raise ValueError("a PostgreSQL URL needs a host: postgresql+asyncpg://user@host/db")
+        return value
+
     @field_validator("sources", mode="before")
     @classmethod
     def _merge_sources(cls, value: Any) -> Any:
         """Let ``CARRYWATCH_SOURCES__MOF__URL`` override one provider, keeping the rest."""
         merged: dict[str, Any] = {k: v.model_dump() for k, v in _default_sources().items()}
-        for name, cfg in (value or {}).items():
+        if not isinstance(value, Mapping):
+            return value  # pydantic reports the type
+        for name, cfg in value.items():
             key = name.lower()
             base = merged.get(key, {})
             merged[key] = {**base, **(cfg.model_dump() if isinstance(cfg, BaseModel) else cfg)}
@@ -143,12 +287,31 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config_file = Path(os.environ.get("CARRYWATCH_CONFIG", DEFAULT_CONFIG_FILE))
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        toml = InitSettingsSource(
+            settings_cls, read_config_file(config_path(), settings_cls, KNOWN_SOURCES)
+        )
         # Env wins over the file; secrets may also come from a secrets dir.
         return (init_settings, env_settings, file_secret_settings, toml)
 
 
+def config_path() -> Path:
+    return Path(os.environ.get("CARRYWATCH_CONFIG", DEFAULT_CONFIG_FILE))
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings now (env and file are read at call time, not import time)."""
-    return Settings(**overrides)
+    """Read settings now (env and file are read at call time, not import time).
+
+    Raises SettingsError, one line per problem, naming each setting.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise explain(exc) from None
+
+
+def unknown_environment(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``CARRYWATCH_*`` variables no setting reads, each with a "did you mean"."""
+    return unknown_variables(os.environ if environ is None else environ, Settings, KNOWN_SOURCES)
+
+
+__all__ = ["Settings", "SettingsError", "load_settings", "unknown_environment"]

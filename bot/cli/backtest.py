@@ -3,51 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 
-from bot.charts.score import ChartData, render_score_chart
-from bot.cli.common import fail, parse_day, resolve_history_dir
+from bot.cli.backtest_days import encode_days
+from bot.cli.common import fail, output_file_problem, parse_day, resolve_history_dir
+from bot.cli.json_out import write_json
 from bot.history.loader import HistoryDirError, load_checked_history
 from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, run_backtest
+from signals.explain_columns import day_columns
 from signals.levels import Level
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
-
-
-def _day_json(result: BacktestResult, i: int) -> dict[str, Any]:
-    """One day as the CLI contract has it; raw values live in the reason to keep 50 years small."""
-    snap = result.history.snapshot(i)
-    return {
-        "date": snap.as_of.isoformat(),
-        "score": snap.score,
-        "level": snap.level.label if snap.level is not None else None,
-        "components": {
-            c.name: {
-                "score": c.score,
-                "weight": c.weight,
-                "stale": c.stale,
-                "reason": c.reason,
-            }
-            for c in snap.components
-        },
-    }
-
-
-def _days(result: BacktestResult) -> list[dict[str, Any]]:
-    days = result.days
-    if sys.stderr.isatty() and len(days) > 2000:
-        with typer.progressbar(days, label="explaining days", file=sys.stderr) as bar:
-            return [_day_json(result, i) for i in bar]
-    return [_day_json(result, i) for i in days]
 
 
 def _label(level: Level | None) -> str:
@@ -101,6 +75,8 @@ def backtest(
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
     if first and last and first > last:
         fail(f"--start {first} is after --end {last}")
+    if chart is not None and (problem := output_file_problem(chart, "--chart")) is not None:
+        fail(problem)  # before the scoring, not after it
     try:
         rules = load_rules(rules_file)
         # the live quality gate: an impossible value is set aside, never scored
@@ -114,6 +90,8 @@ def backtest(
     if not len(result.days):
         fail("no history in the requested range")
     if chart is not None:
+        from bot.charts.score import ChartData, render_score_chart  # matplotlib: only for charts
+
         h = result.history
         idx = pd.DatetimeIndex(h.dates[result.first :])
         series = {k: panel[k].loc[idx[0] : idx[-1]] for k in panel.columns}
@@ -125,15 +103,17 @@ def backtest(
                 f"carrywatch stress score {idx[0].date()} – {idx[-1].date()}",
             )
         )
-        chart.write_bytes(png)
+        try:
+            chart.write_bytes(png)
+        except OSError as exc:
+            fail(f"--chart {chart}: {exc.strerror}")
     if as_json:
         payload = {
-            "days": _days(result),
+            "days": encode_days(day_columns(result.history, result.first)),
             "alerts": [a.to_json() for a in result.alerts],
             "quality": [event_json(e) for e in reported],
         }
-        json.dump(payload, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        write_json(sys.stdout, payload)
     else:
         _print_table(result)
         if chart is not None:

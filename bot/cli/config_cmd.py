@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import typer
-from pydantic import ValidationError
 
-from bot.cli.common import fail
+from bot.cli.common import fail, settings_or_exit
 from bot.rules.load import load_rules
-from bot.settings import load_settings
 from signals.durations import format_duration
 from signals.rules import RuleConfigError
 
@@ -16,11 +14,11 @@ app = typer.Typer(help="Inspect and validate configuration.", no_args_is_help=Tr
 
 @app.command("check")
 def check() -> None:
-    """Validate env + TOML settings and the alert rules; print the active configuration."""
-    try:
-        settings = load_settings()
-    except ValidationError as exc:
-        fail(f"invalid settings:\n{exc}")
+    """Validate env + TOML settings and the alert rules; print the active configuration.
+
+    Exits 2 with one line per problem (a misspelt CARRYWATCH_* name included).
+    """
+    settings = settings_or_exit(strict=True)
     try:
         rules = load_rules(settings.rules_file)
     except RuleConfigError as exc:

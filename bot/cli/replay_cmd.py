@@ -11,7 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from bot.cli.common import fail, parse_day, resolve_history_dir
+from bot.cli.common import fail, parse_day, resolve_history_dir, sqlite_problem
 from bot.cli.run_cmd import settings_or_exit
 from bot.history.loader import HistoryDirError, load_history_panel
 from bot.logs import configure_logging, settings_secrets
@@ -143,7 +143,15 @@ def demo(
 ) -> None:
     """Replay the Jul–Sep 2024 yen carry unwind into a fresh SQLite database, alerts printed."""
     directory = resolve_history_dir(history_dir)
-    database.parent.mkdir(parents=True, exist_ok=True)
+    # Everything that can be wrong is checked before the old demo database is deleted.
+    if not directory.is_dir():
+        fail(f"--history-dir {directory} does not exist (or is not a folder)")
+    if (problem := sqlite_problem(database)) is not None:
+        fail(f"--database {problem}")
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--database {database}: cannot create its folder: {exc.strerror}")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     settings = settings_or_exit()

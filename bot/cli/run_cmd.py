@@ -8,17 +8,16 @@ import json
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
+from bot.cli import common
 from bot.cli.common import fail, sqlite_path
 from bot.commands.answers import CommandError, RiskAnswer
 from bot.commands.service import CommandService
 from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
-from bot.runtime.app import Runtime, db_timeouts
-from bot.settings import Settings, load_settings
-from bot.store.db import upgrade
+from bot.settings import Settings
+from bot.store.db import DbTimeouts, upgrade
 from bot.store.store import Store
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
@@ -27,10 +26,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        fail(f"invalid settings (see `carrywatch config check`):\n{exc}")
+    return common.settings_or_exit()
 
 
 def run(
@@ -40,6 +36,8 @@ def run(
     ] = None,
 ) -> None:
     """Run the bot: pollers, scoring, alerting and every configured chat adapter."""
+    from bot.runtime.app import Runtime  # the chat libraries: only for `run`, not `risk`
+
     settings = settings_or_exit()
     if telegram_webhook:
         settings.telegram.webhook_url = telegram_webhook
@@ -55,7 +53,8 @@ async def _latest_risk(settings: Settings) -> RiskAnswer:
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         raise CommandError(f"No database yet at {path}: start `carrywatch run` (or `demo`) first.")
-    async with Store(settings.database_url, timeouts=db_timeouts(settings)) as store:
+    timeouts = DbTimeouts(settings.database.connect_timeout, settings.database.statement_timeout)
+    async with Store(settings.database_url, timeouts=timeouts) as store:
         return await CommandService(store).risk()
 
 

@@ -34,6 +34,8 @@ class ComponentView:
     stale: bool
     reason: str
     values: Mapping[str, float] = field(default_factory=dict)
+    reason_code: str = ""
+    reason_params: Mapping[str, float | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class RiskAnswer:
                 stale=bool(c.get("stale", False)),
                 reason=str(c.get("reason", "")),
                 values=dict(c.get("value", {})),
+                reason_code=str(c.get("reason_code", "")),
+                reason_params=dict(c.get("reason_params", {})),
             )
             for name, c in payload.get("components", {}).items()
         )

@@ -24,8 +24,23 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
+def without_voice() -> None:
+    """Tell discord.py that voice is not wanted, so that it does not warn at every start.
+
+    ``discord.Client()`` logs "PyNaCl is not installed, voice will NOT be
+    supported" (and the same for ``davey``) unless ``VoiceClient.warn_nacl`` /
+    ``warn_dave`` are off; those class switches are discord.py's own way to
+    silence it. carrywatch joins no voice channel, so neither library is a
+    dependency.
+    """
+    discord.VoiceClient.warn_nacl = False
+    if hasattr(discord.VoiceClient, "warn_dave"):  # discord.py >= 2.6
+        discord.VoiceClient.warn_dave = False
+
+
 class CarrywatchClient(discord.Client):
     def __init__(self, channels: AlertChannels, **options: Any) -> None:
+        without_voice()
         options.setdefault("intents", intents())
         options.setdefault("max_ratelimit_timeout", MAX_RATELIMIT_TIMEOUT)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())

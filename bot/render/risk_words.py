@@ -68,6 +68,16 @@ READINGS = {
 }
 NOT_AVAILABLE = "n/a"
 
+# The one-day shock component: the market that moved most for its own recent history.
+SHOCKS = {
+    "usdjpy": "the yen jumped {move} against the dollar today, {sigmas}× its usual daily move",
+    "btc": "BTC fell {move} today, {sigmas}× its usual daily move",
+    "jgb.up": "the {tenor}-year JGB yield rose {move} today, {sigmas}× its usual daily move",
+    "jgb.down": "the {tenor}-year JGB yield fell {move} today, {sigmas}× its usual daily move",
+    "spread": "the US–Japan 10-year rate gap narrowed {move} today, {sigmas}× its usual daily move",
+}
+NO_SHOCK = "no market made an unusual one-day move"
+
 
 def _level(values: Mapping[str, float], key: str, unit: Unit) -> str:
     v = _v(values, key)
@@ -130,6 +140,27 @@ def _together_sentence(values: Mapping[str, float], score: float | None) -> str:
     return "markets are not moving together much"
 
 
+def _shock_sentence(c: ComponentView) -> str:
+    p = c.reason_params
+    series, chg, sigmas = p.get("series"), p.get("chg_1d"), p.get("z_1d")  # z: its own σ
+    if c.reason_code not in ("shock", "shock_approach") or not isinstance(series, str):
+        return NO_SHOCK
+    if not isinstance(chg, float | int) or not isinstance(sigmas, float | int):
+        return NO_SHOCK
+    times = f"{abs(sigmas):.0f}"
+    if series.startswith("jgb."):
+        return SHOCKS["jgb.up" if chg >= 0 else "jgb.down"].format(
+            tenor=series.split(".")[1].removesuffix("y"), move=size(chg, Unit.BP), sigmas=times
+        )
+    if series == "usdjpy":
+        return SHOCKS["usdjpy"].format(move=size(chg, Unit.PCT), sigmas=times)
+    if series == "btc":
+        return SHOCKS["btc"].format(move=size(chg, Unit.PCT), sigmas=times)
+    if series.startswith("spread."):
+        return SHOCKS["spread"].format(move=size(chg, Unit.BP), sigmas=times)
+    return NO_SHOCK
+
+
 def component_sentence(c: ComponentView) -> str:
     """What one component sees, in words, from its own values."""
     values = c.values
@@ -148,6 +179,8 @@ def component_sentence(c: ComponentView) -> str:
         return _btc_sentence(values)
     if c.name == "comovement":
         return _together_sentence(values, c.score)
+    if c.name == "day_shock":
+        return _shock_sentence(c)
     return c.reason
 
 

@@ -30,6 +30,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.sources.breaker import CircuitBreaker
 from bot.sources.cadence import SeriesSpec, spec_for
@@ -40,9 +41,11 @@ from bot.sources.errors import (
     SourceFormatError,
     SourceUnavailable,
 )
-from bot.sources.http import HttpFetcher, HttpResponse
 from bot.sources.parsing import JSON_TYPES, check_content_type
 from signals.observation import Observation
+
+if TYPE_CHECKING:  # annotations only: the history loader imports this module without aiohttp
+    from bot.sources.http import HttpFetcher, HttpResponse
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,326 @@
+"""Every day's component explanation at once, column by column, for long backtests.
+
+``ScoredHistory.snapshot(i)`` builds one explainable Snapshot per date: right
+for ``/risk`` and alerts, but fifty years of it is a Python object per day and
+most of ``backtest --json``'s time. This module reads the same aligned arrays
+once and yields, per component, the lists the JSON needs (score, weight,
+stale, reason) for a range of days. The reasons are the same strings
+:mod:`signals.explain` writes; ``tests/signals/test_explain_columns.py``
+compares the two on every day of the real history, so a change to one
+without the other fails.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from signals.components import (
+    ComponentSpec,
+    comovement_parts,
+    component_specs,
+    still_moving,
+)
+from signals.config import EngineConfig
+from signals.engine import ScoredHistory
+from signals.indicators import change_suffix
+from signals.levels import level_for
+
+_TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
+_CO_NAMES = ("yen up", "BTC down", "JGB yields moving")
+_SHOCK_LABEL = {
+    "usdjpy": "USD/JPY",
+    "btc": "BTC",
+    "spread.us_jp_10y": "US–JP 10y gap",
+    **{k: f"{v} JGB" for k, v in _TENOR_LABEL.items()},
+}
+
+Column = list[float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentColumns:
+    """One component over the days of a range: what a Snapshot's ComponentScore says."""
+
+    name: str
+    score: Column  # None where unavailable
+    weight: list[float]
+    stale: list[bool]
+    reason: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DayColumns:
+    """The days ``[lo, hi)`` of a ScoredHistory as plain lists."""
+
+    dates: list[str]  # YYYY-MM-DD
+    score: Column  # None where no component had data
+    level: list[str | None]  # None where no component had data ("no data", never low)
+    components: tuple[ComponentColumns, ...]
+
+
+def _bp(v: float) -> str:
+    return f"{v:+.1f} bp" if abs(v) < 10 else f"{v:+.0f} bp"
+
+
+def _opt(values: np.ndarray | None, n: int) -> Column:
+    """Array → list with None for NaN (and for a missing indicator)."""
+    if values is None:
+        return [None] * n
+    return [None if x != x else x for x in values.tolist()]
+
+
+class _Range:
+    """The history's arrays cut to ``[lo, hi)``, converted to lists on first use."""
+
+    def __init__(self, history: ScoredHistory, lo: int, hi: int) -> None:
+        self.h, self.lo, self.hi, self.n = history, lo, hi, hi - lo
+        self._cache: dict[str, Column] = {}
+
+    def col(self, key: str) -> Column:
+        if key not in self._cache:
+            arr = self.h.inputs.get(key)
+            self._cache[key] = _opt(None if arr is None else arr[self.lo : self.hi], self.n)
+        return self._cache[key]
+
+
+def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
+    """``"40y JGB +12 bp in 5 days (+2.1σ), now 3.512%"`` with the tenor chosen per day."""
+    out = []
+    for j, name in enumerate(series):
+        chg = r.col(f"{name}.chg_5d_bp")[j]
+        z = r.col(f"{name}.z_5d")[j]
+        level = r.col(name)[j]
+        text = f"{_TENOR_LABEL.get(name, name)} JGB {_bp(chg or 0.0)} in 5 days"
+        if z is not None:
+            text += f" ({z:+.1f}σ)"
+        if level is not None:
+            text += f", now {level:.3f}%"
+        out.append(text)
+    return out
+
+
+def _superlong_series(r: _Range, cfg: EngineConfig) -> list[str]:
+    """Per day, the super-long tenor that moved most in 5 days, either way (the last if none)."""
+    changes = [r.col(f"{t}.chg_5d_bp") for t in cfg.superlong_tenors]
+    out = []
+    for j in range(r.n):
+        best, best_chg = cfg.superlong_tenors[-1], -math.inf
+        for tenor, column in zip(cfg.superlong_tenors, changes, strict=True):
+            chg = column[j]
+            if chg is not None and abs(chg) > best_chg:
+                best, best_chg = tenor, abs(chg)
+        out.append(best)
+    return out
+
+
+def _drawdown_shares(r: _Range, series: str, full_at: float) -> Column:
+    """How much each day's drawdown still counts (see components.still_moving)."""
+    chg = r.h.inputs.get(f"{series}.chg_5d_pct")
+    if chg is None:
+        return [None] * r.n
+    return _opt(still_moving(chg[r.lo : r.hi], full_at), r.n)
+
+
+def _drawdown_text(dd: float, share: float | None) -> str:
+    text = f", {abs(dd):.1f}% below its 30-day high"
+    if share is not None and share < 1.0:
+        text += (
+            " (no longer falling: drawdown not counted)"
+            if share == 0
+            else (f" (counted {share:.0%}: falling slower)")
+        )
+    return text
+
+
+def _yen_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+    out = []
+    cols = zip(
+        r.col("usdjpy.chg_5d_pct"),
+        r.col("usdjpy.z_5d"),
+        r.col("usdjpy.drawdown_30d"),
+        r.col("usdjpy"),
+        _drawdown_shares(r, "usdjpy", cfg.yen_drawdown_live),
+        strict=True,
+    )
+    for chg, z, dd, lvl, share in cols:
+        text = f"USD/JPY {(chg or 0.0):+.1f}% in 5 days"
+        if z is not None:
+            text += f" ({z:+.1f}σ)"
+        if dd is not None:
+            text += _drawdown_text(dd, share)
+        if lvl is not None:
+            text += f", at {lvl:.2f}"
+        out.append(text)
+    return out
+
+
+def _gap_reasons(r: _Range) -> list[str]:
+    out = []
+    for chg, lvl in zip(
+        r.col("spread.us_jp_10y.chg_20d_bp"), r.col("spread.us_jp_10y"), strict=True
+    ):
+        text = f"US–JP 10y gap {_bp(chg or 0.0)} in 20 days"
+        if lvl is not None:
+            text += f", now {lvl:.2f} pp"
+        out.append(text)
+    return out
+
+
+def _btc_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+    out = []
+    for chg, dd, lvl, share in zip(
+        r.col("btc.chg_5d_pct"),
+        r.col("btc.drawdown_30d"),
+        r.col("btc"),
+        _drawdown_shares(r, "btc", cfg.btc_drawdown_live),
+        strict=True,
+    ):
+        text = f"BTC {(chg or 0.0):+.1f}% in 5 days"
+        if dd is not None:
+            text += _drawdown_text(dd, share)
+        if lvl is not None:
+            text += f", at ${lvl:,.0f}"
+        out.append(text)
+    return out
+
+
+def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+    needed = {
+        k: a[r.lo : r.hi] for k, a in r.h.inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))
+    }
+    parts = [p.tolist() for p in comovement_parts(needed, cfg, r.n)]
+    out = []
+    for day in zip(*parts, strict=True):
+        moving = [
+            f"{n} ({p:.0%} of full)"
+            for n, p in zip(_CO_NAMES, day, strict=True)
+            if not math.isnan(p) and p > 0
+        ]
+        if len(moving) >= 2:
+            out.append(f"{len(moving)} of 3 markets moving together: " + ", ".join(moving))
+        else:
+            out.append("markets not moving together" + (f" (only {moving[0]})" if moving else ""))
+    return out
+
+
+def _strongest_shocks(r: _Range, cfg: EngineConfig) -> tuple[list[int], list[float]]:
+    """Per day, the index of the shock rule closest to (or past) a shock, and its strength.
+
+    :func:`signals.components.strongest_shock` over whole columns: the same
+    arithmetic per rule, the first rule winning a tie; -1 where no rule has data.
+    """
+    best = np.full(r.n, -1)
+    best_s = np.full(r.n, -np.inf)
+    for k, rule in enumerate(cfg.shocks):
+        za = r.h.inputs.get(f"{rule.series}.z_1d")
+        ca = r.h.inputs.get(f"{rule.series}.{change_suffix(rule.series, 1)}")
+        if za is None or ca is None:
+            continue
+        z, chg = za[r.lo : r.hi], ca[r.lo : r.hi]
+        if rule.direction == 0:
+            z, chg = np.abs(z), np.abs(chg)
+        elif rule.direction < 0:
+            z, chg = -z, -chg
+        strength = np.minimum(z / rule.sigmas, chg / rule.floor)
+        better = strength > best_s  # False where NaN: a rule without today's data is skipped
+        best = np.where(better, k, best)
+        best_s = np.where(better, strength, best_s)
+    return best.tolist(), best_s.tolist()
+
+
+def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+    """The market closest to (or past) a one-day shock, per day."""
+    out = []
+    for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
+        if k < 0 or strength <= 0:
+            out.append("no market moved sharply the stress way today")
+            continue
+        best = cfg.shocks[k]
+        unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
+        chg = r.col(f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}")[j]
+        z = r.col(f"{best.series}.z_1d")[j]
+        move = _bp(chg or 0.0) if unit == "bp" else f"{(chg or 0.0):+.1f}%"
+        label = _SHOCK_LABEL.get(best.series, best.series)
+        text = f"{label} {move} today ({(z or 0.0):+.1f}σ of 250 days)"
+        if strength >= 1.0:
+            out.append(text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+")
+        else:
+            out.append(text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}")
+    return out
+
+
+def _available_reasons(spec: ComponentSpec, r: _Range, cfg: EngineConfig) -> list[str]:
+    if spec.name == "jgb_superlong":
+        return _move_reasons(r, _superlong_series(r, cfg))
+    if spec.name == "jgb_10y":
+        return _move_reasons(r, ["jgb.10y"] * r.n)
+    if spec.name == "yen_squeeze":
+        return _yen_reasons(r, cfg)
+    if spec.name == "rate_gap":
+        return _gap_reasons(r)
+    if spec.name == "crypto_liquidation":
+        return _btc_reasons(r, cfg)
+    if spec.name == "day_shock":
+        return _shock_reasons(r, cfg)
+    return _comovement_reasons(r, cfg)
+
+
+def _unavailable_reasons(spec: ComponentSpec, r: _Range, days: list[int]) -> list[str]:
+    """Why the component is dropped on each of ``days`` (offsets into the range)."""
+    h = r.h
+    at = np.asarray(days, dtype=int) + r.lo  # only the dropped days are formatted
+    known = [s for s in spec.series if s in h.data_dates]
+    seen = {s: np.datetime_as_string(h.data_dates[s][at], unit="D").tolist() for s in known}
+    age = {
+        s: (h.dates[at] - h.data_dates[s][at]).astype("timedelta64[D]").astype(float).tolist()
+        for s in known
+    }
+    stale = {s: h.stale[s][at].tolist() for s in spec.series if s in h.stale}
+    out = []
+    for j in range(len(days)):
+        first_stale = next((s for s in spec.series if s in stale and stale[s][j]), None)
+        if first_stale is not None:
+            s = first_stale
+            out.append(f"stale: {s} last seen {seen[s][j]} ({int(age[s][j])} days old); dropped")
+            continue
+        missing = [s for s in spec.series if s not in seen or seen[s][j] == "NaT"]
+        out.append(f"no data for {', '.join(missing) or ', '.join(spec.series)}; dropped")
+    return out
+
+
+def _component(spec: ComponentSpec, r: _Range) -> ComponentColumns:
+    h, lo, hi = r.h, r.lo, r.hi
+    raw = h.components[spec.name][lo:hi]
+    available = ~np.isnan(raw)
+    stale = np.zeros(r.n, dtype=bool)
+    for s in spec.series:
+        if s in h.stale:
+            stale |= h.stale[s][lo:hi]
+    reasons = _available_reasons(spec, r, h.config)
+    dropped = np.flatnonzero(~available).tolist()
+    for j, reason in zip(dropped, _unavailable_reasons(spec, r, dropped), strict=True):
+        reasons[j] = reason
+    return ComponentColumns(
+        name=spec.name,
+        score=_opt(raw, r.n),
+        weight=np.where(available, h.weights[spec.name][lo:hi], 0.0).tolist(),
+        stale=stale.tolist(),
+        reason=reasons,
+    )
+
+
+def day_columns(history: ScoredHistory, lo: int = 0, hi: int | None = None) -> DayColumns:
+    """Days ``[lo, hi)`` of ``history`` with what each day's Snapshot would explain."""
+    hi = len(history) if hi is None else hi
+    r = _Range(history, lo, hi)
+    score = _opt(history.score[lo:hi], r.n)
+    return DayColumns(
+        dates=np.datetime_as_string(history.dates[lo:hi], unit="D").tolist(),
+        score=score,
+        level=[None if s is None else level_for(s).label for s in score],
+        components=tuple(_component(spec, r) for spec in component_specs(history.config)),
+    )
