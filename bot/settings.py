@@ -164,6 +164,11 @@ class HttpSettings(BaseModel):
     _check_port = field_validator("port")(_port)
 
 
+class DatabaseSettings(BaseModel):
+    connect_timeout: float = Field(5.0, gt=0)  # seconds to open a connection
+    statement_timeout: float = Field(30.0, gt=0)  # seconds one statement may take
+
+
 class DispatchSettings(BaseModel):
     max_age_minutes: float = 60.0  # older than this: sent marked as delayed
     max_attempts: int = 12
@@ -218,6 +223,7 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///./carrywatch.db"
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     history_dir: Path | None = None
     log_level: str = "INFO"
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)

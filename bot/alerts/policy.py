@@ -43,16 +43,20 @@ class AlertPolicy:
         stages: tuple[Stage, ...] = PIPELINE,
     ) -> None:
         self.rules = tuple(rules)
+        self.memory = Memory()
+        self.resume(memory or Memory())
+        self.repeat_interval = repeat_interval
+        self.stages = stages
+
+    def resume(self, m: Memory) -> None:
+        """Take up stored memory (at start, or after a failed commit), for known rules only."""
         names = {r.name for r in self.rules}
-        m = memory or Memory()
         self.memory = Memory(
             {k: v for k, v in m.states.items() if k in names},
             {k: v for k, v in m.notified.items() if k in names},
             {k: v for k, v in m.repeats.items() if k in names},
             {k: v for k, v in m.announced.items() if k in names},
         )
-        self.repeat_interval = repeat_interval
-        self.stages = stages
 
     def evaluate(self, snapshot: Snapshot, now: dt.datetime) -> PolicyResult:
         return self.evaluate_reading(Reading.of(snapshot), now)

@@ -129,4 +129,14 @@ def _root() -> None:
 
 
 def main() -> None:
-    app()
+    import sys
+
+    from bot.errors import OperatorError
+    from bot.logs import install_exit_hooks, redact
+
+    install_exit_hooks()  # an uncaught error is logged redacted, not printed raw
+    try:
+        app()
+    except OperatorError as exc:  # one line the operator can act on, secrets masked
+        typer.secho(f"error: {redact(str(exc))}", err=True, fg=typer.colors.RED)
+        sys.exit(1)

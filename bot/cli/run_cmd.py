@@ -17,7 +17,7 @@ from bot.history.loader import HistoryDirError
 from bot.logs import configure_logging, settings_secrets
 from bot.render.plain import render_risk
 from bot.settings import Settings
-from bot.store.db import upgrade
+from bot.store.db import DbTimeouts, upgrade
 from bot.store.store import Store
 from signals.loaders.errors import HistoryFormatError
 from signals.rules import RuleConfigError
@@ -53,7 +53,8 @@ async def _latest_risk(settings: Settings) -> RiskAnswer:
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         raise CommandError(f"No database yet at {path}: start `carrywatch run` (or `demo`) first.")
-    async with Store(settings.database_url) as store:
+    timeouts = DbTimeouts(settings.database.connect_timeout, settings.database.statement_timeout)
+    async with Store(settings.database_url, timeouts=timeouts) as store:
         return await CommandService(store).risk()
 
 

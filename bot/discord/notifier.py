@@ -14,11 +14,18 @@ bounded time:
   retries); past it the send is reported ``RetryAfter``. A timeout can in
   principle land after Discord accepted the message, the same ambiguity as any
   network timeout.
+* Every send carries a ``nonce`` derived from the channel and the alert ids, and
+  discord.py sets ``enforce_nonce``: Discord then checks it for uniqueness over
+  the past few minutes and, when the bot already created a message with that
+  nonce, returns that message instead of posting a second one. So a retry after
+  such a timeout, or a resend after a crash between send and its recording,
+  does not show the alert twice when it comes within those minutes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -33,6 +40,17 @@ from bot.render.discord.alerts import alert_embed, ping
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def message_nonce(channel_id: int, message: AlertMessage) -> str:
+    """The same 25 characters for the same alerts to the same channel, whichever try."""
+    ids = ",".join(  # an event's identity: what the outbox dedupes it by, and when it was made
+        sorted(
+            f"{e.rule}|{e.kind}|{e.episode}|{e.seq}|{e.created_at.isoformat()}"
+            for e in message.events
+        )
+    )
+    return "cw" + hashlib.sha256(f"{channel_id}:{ids}".encode()).hexdigest()[:23]
 
 
 class DiscordNotifier:
@@ -82,7 +100,12 @@ class DiscordNotifier:
         try:
             async with asyncio.timeout(self._send_timeout):
                 content, mentions = ping(message)  # a role only on severe, if set
-                sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions)
+                sent = await channel.send(
+                    content=content,
+                    embed=embed,
+                    allowed_mentions=mentions,
+                    nonce=message_nonce(channel_id, message),  # discord.py adds enforce_nonce
+                )
         except (discord.RateLimited, discord.HTTPException) as exc:
             return classify(exc, self._backoff)
         except TimeoutError:

@@ -220,7 +220,12 @@ class Dispatcher:
         if isinstance(result, Delivered):
             DELIVERY_LATENCY.labels(target.platform).observe((now - oldest).total_seconds())
             for i in ids:
-                await self._store.mark_sent(i, result.message_id, now)
+                if not await self._store.mark_sent(i, result.message_id, now, self._worker):
+                    log.warning(
+                        "delivery %d: lease lost mid-send; another worker re-claimed it "
+                        "(the chat may get it twice)",
+                        i,
+                    )
             return
         if isinstance(result, RetryAfter):
             self._limiter.penalise(target, result.seconds)

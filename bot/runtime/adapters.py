@@ -17,7 +17,9 @@ import random
 from typing import Any, Protocol
 
 from bot.alerts.events import AlertMessage
+from bot.errors import StartupError
 from bot.notify.base import Notifier, RetryAfter, SendResult, Target
+from bot.runtime.startup import rejected_token
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,9 @@ class AdapterStarter:
         # BLE001 off: unreachable, DNS, TLS, 5xx, a rejected token: all mean "not yet", and
         # every one is logged; cancellation (BaseException) still goes through
         except Exception as exc:  # noqa: BLE001
+            refused = rejected_token(self.name, exc)
+            if refused is not None:  # a 401 will not heal by retrying: stop with one line
+                raise refused from None  # (the original message quotes the token)
             self.failures += 1
             delay = next_delay(self.failures)
             log.warning(
@@ -114,7 +119,11 @@ class AdapterStarter:
     async def _retry(self) -> None:
         while True:
             await asyncio.sleep(self._delay)
-            if await self._attempt():
+            try:
+                if await self._attempt():
+                    return
+            except StartupError as exc:  # the token was refused once the platform answered
+                log.error("%s adapter stopped: %s", self.name, exc)
                 return
 
 

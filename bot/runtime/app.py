@@ -22,6 +22,7 @@ from bot.commands.feeds import WATCHED, record_poll
 from bot.commands.service import CommandService
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.history.loader import load_history_panel
+from bot.logs import loop_exception_handler
 from bot.metrics import LEADER, POLL_LATENCY, POLLS, STALE_FEEDS
 from bot.notify.base import Notifier, Target
 from bot.notify.console import CONSOLE_TARGET, ConsoleNotifier
@@ -31,12 +32,13 @@ from bot.rules.personal_policy import PersonalAwarePolicy
 from bot.runtime.adapters import AdapterStarter
 from bot.runtime.health import HealthServer
 from bot.runtime.jobs import PollJob, build_jobs
-from bot.runtime.leader import Leadership
+from bot.runtime.leader import CHECK_SECONDS, Leadership
 from bot.runtime.personal import DIGEST_CHECK_MINUTES, digest_job, digest_service, rules_service
 from bot.runtime.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sources.http import HttpFetcher
 from bot.sources.mof import MofSource
+from bot.store.db import DbTimeouts
 from bot.store.personal_rules import PersonalRules
 from bot.store.rule_memory import memory_from_rows
 from bot.store.store import Store
@@ -46,11 +48,14 @@ from signals.levels import Level
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
-LEADER_CHECK_SECONDS = 10  # a dead leader is replaced within about this long
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def db_timeouts(settings: Settings) -> DbTimeouts:
+    return DbTimeouts(settings.database.connect_timeout, settings.database.statement_timeout)
 
 
 def app_version() -> str:
@@ -88,7 +93,7 @@ class Runtime:
         self.clock = clock
         self.poll_enabled = poll
         self._history = history
-        self.store = Store(settings.database_url, clock=clock)
+        self.store = Store(settings.database_url, clock=clock, timeouts=db_timeouts(settings))
         self.http = HttpFetcher()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.adapters: list[Adapter] = []
@@ -107,6 +112,7 @@ class Runtime:
 
     async def start(self) -> None:
         s = self.settings
+        asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
         await self.store.start()
         self.rules = load_rules(s.rules_file)
         self.gate = QualityGate(self.clock)
@@ -148,13 +154,9 @@ class Runtime:
                 log.info("another replica leads: dispatching and answering commands only")
             if self.leadership.exclusive:
                 self.scheduler.add_job(
-                    self.campaign,
-                    "interval",
-                    seconds=LEADER_CHECK_SECONDS,
-                    id="leadership",
-                    max_instances=1,
-                    coalesce=True,
-                )
+                    self.campaign, "interval", seconds=CHECK_SECONDS, id="leadership",
+                    max_instances=1, coalesce=True,
+                )  # fmt: skip
 
     async def _build_pipeline(self) -> None:
         """Engine warmed from history and the store; policy resumed from stored rule states.
@@ -212,7 +214,13 @@ class Runtime:
                 log.warning("lost the lead; standing by")
                 self._follow()
             return
-        if await self.leadership.acquire():
+        try:
+            acquired = await self.leadership.acquire()
+        except Exception as exc:  # database down or silent: try again at the next check
+            log.warning("leader lock not reachable: %s", type(exc).__name__)
+            log.debug("leader lock check failed", exc_info=True)
+            return
+        if acquired:
             log.warning("took over the lead")
             await self._build_pipeline()  # resume from what the previous leader stored
             self._lead()

@@ -2,8 +2,14 @@
 
     FetchResult ─▶ quality gate ─▶ cross-check ─▶ store ─▶ engine ─▶ policy ─▶ outbox
 
-``ingest`` ends with the snapshot, its alert events, the new rule states and
-each alert's deliveries written in ONE transaction, then wakes the dispatcher.
+``ingest`` writes the poll's quality events, its new observations, the snapshot,
+its alert events, the new rule states and each alert's deliveries in ONE
+transaction, then wakes the dispatcher. A crash (``kill -9``) therefore leaves
+either all of a poll or none of it; none means the next poll stores and scores
+the same values again. Should a store written otherwise (an older version) hold
+observations newer than its last snapshot, ``warm_up`` scores those dates first.
+If a commit fails, the in-memory engine and policy may be ahead of the database,
+so the next call rebuilds both from the store before it does anything else.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts.events import AlertEvent
 from bot.alerts.policy import AlertPolicy
@@ -25,8 +32,9 @@ from bot.quality.events import QualityEvent
 from bot.quality.gate import QualityGate
 from bot.runtime.crosscheck import CrossCheck
 from bot.sources.base import FetchResult
+from bot.store import evaluations, meta, observations, subscriptions
 from bot.store.records import PlannedDelivery, Subscription
-from bot.store.rule_memory import memory_rows
+from bot.store.rule_memory import memory_from_rows, memory_rows
 from bot.store.store import Store
 from signals.incremental import IncrementalEngine, OutOfOrderError
 from signals.observation import Observation
@@ -70,6 +78,8 @@ class Pipeline:
         self._router = router  # personal rules' owner-only routing (issue 13)
         self._last: dict[str, Observation] = {}
         self._lock = asyncio.Lock()
+        self._history: pd.DataFrame | None = None
+        self._desynced = False  # a commit failed: memory may be ahead of the store
 
     # -- start-up ----------------------------------------------------------------
 
@@ -86,7 +96,13 @@ class Pipeline:
         return n
 
     async def warm_up(self, history: pd.DataFrame | None, now: dt.datetime) -> int:
-        """History-dir tail, then the store's own observations (newer and authoritative)."""
+        """History-dir tail, then the store's own observations (newer and authoritative).
+
+        Stored dates after the newest snapshot (observations whose evaluation never
+        committed, left by an older version killed between the two) are scored here,
+        one evaluation per date in order, so their alerts still fire.
+        """
+        self._history = history
         since = now.date() - dt.timedelta(days=WARMUP_DAYS)
         stored = await self.store.load_observations(since=since)
         stored_keys = {(o.series, o.date) for o in stored}
@@ -102,7 +118,27 @@ class Pipeline:
                     if (series, day) not in stored_keys:
                         merged.append(Observation(series, day, float(value), "history"))
         self.gate.learn(merged)  # the yields' learned jump and curve-shape limits
-        return self.warm(merged)
+        pending = await self._unevaluated_days(stored)
+        if not pending:
+            return self.warm(merged)
+        n = self.warm(o for o in merged if o.date < pending[0])
+        for i, day in enumerate(pending):
+            nxt = pending[i + 1] if i + 1 < len(pending) else None
+            n += self.warm(o for o in merged if day <= o.date and (nxt is None or o.date < nxt))
+            log.warning("scoring %s: its observations were stored without an evaluation", day)
+            async with self.store.transaction() as session:
+                await self._evaluate(session, now)
+        return n
+
+    async def _unevaluated_days(self, stored: Sequence[Observation]) -> list[dt.date]:
+        scored = set(self.engine.config.scored_series)
+        days = sorted({o.date for o in stored if o.series in scored})
+        if not days:
+            return []
+        last = await self.store.latest_snapshot()
+        if last is None:
+            return [days[-1]]  # never evaluated: one evaluation, as the first poll would have
+        return [d for d in days if d > last.as_of]
 
     # -- the live path -------------------------------------------------------------
 
@@ -111,6 +147,8 @@ class Pipeline:
         policy are one state machine, and evaluations must be stored in order."""
         async with self._lock:
             now = self.clock()
+            if self._desynced:  # before the gate: it judges against what is known
+                await self.resync(now)
             gated = self.gate.check(result, self._last)
             confirmed, cross_events = self.crosscheck.offer(gated.accepted, now)
             outcome = await self._commit(confirmed, [*gated.events, *cross_events], now)
@@ -122,37 +160,61 @@ class Pipeline:
         """Release held values whose second provider never answered."""
         async with self._lock:
             now = self.clock()
+            if self._desynced:
+                await self.resync(now)
             released, events = self.crosscheck.flush(now)
             return await self._commit(released, events, now)
 
     async def _commit(
-        self, observations: Sequence[Observation], events: Sequence[QualityEvent], now: dt.datetime
+        self, observed: Sequence[Observation], events: Sequence[QualityEvent], now: dt.datetime
     ) -> IngestOutcome:
         started = time.perf_counter()
         for event in events:
             QUALITY_EVENTS.labels(event.source, str(event.kind)).inc()
             log.warning("quality: %s %s %s", event.source, event.kind, event.detail)
-            await self.store.add_quality_event(event)
-        if not observations:
-            return IngestOutcome(0, len(events), None, ())
-        upsert = await self.store.upsert_observations(observations)
-        OBSERVATIONS.labels("all", "inserted").inc(upsert.inserted)
-        if not upsert.changed:
-            return IngestOutcome(0, len(events), None, ())
-        changed = self.warm(observations)
-        if not changed:
-            return IngestOutcome(0, len(events), None, ())
+        async with self.store.transaction() as session:  # reads only: anything new?
+            news = await observations.has_news(session, observed)
+        changed = 0
+        if news:
+            # Fold in before the write transaction, so SQLite's one write lock is not
+            # held while a large batch (a backfill) is scored. From here memory runs
+            # ahead of the store; if the commit fails the flag stays set and the next
+            # call reloads both from the store.
+            self._desynced = True
+            changed = self.warm(observed)
+        async with self.store.transaction() as session:
+            for event in events:
+                await meta.add_quality_event(session, event)
+            if not changed:
+                self._desynced = False  # nothing was folded in
+                return IngestOutcome(0, len(events), None, ())
+            upsert = await observations.upsert_observations(session, observed)
+            snapshot, alerts = await self._evaluate(session, now)
+        self._desynced = False  # committed: memory and store agree again
+        if upsert.inserted:
+            OBSERVATIONS.labels("all", "inserted").inc(upsert.inserted)
+        EVALUATION_LATENCY.observe(time.perf_counter() - started)
+        if alerts and self._on_alerts:
+            self._on_alerts()
+        return IngestOutcome(changed, len(events), snapshot, alerts)
+
+    async def _evaluate(
+        self, session: AsyncSession, now: dt.datetime
+    ) -> tuple[Snapshot, tuple[AlertEvent, ...]]:
+        """Score the engine's newest date and write the evaluation in ``session``."""
         as_of = max(d for s in self.engine.config.scored_series if (d := self.engine.last_date(s)))
         snapshot = self.engine.snapshot(as_of)
         result = self.policy.evaluate(snapshot, now)
-        subs = await self.store.active_subscriptions() if result.events else []
+        subs: list[Subscription] = (
+            await subscriptions.active_subscriptions(session) if result.events else []
+        )
 
         def route(alert: AlertEvent) -> list[PlannedDelivery]:
             own = self._router(alert, subs, now) if self._router else None
             return plan(alert, subs, now) if own is None else own
 
         rows = memory_rows(self.policy.rules, result.memory)
-        await self.store.save_evaluation(snapshot, now, result.events, rows, route)
+        await evaluations.save_evaluation(session, snapshot, now, result.events, rows, route)
         if snapshot.score is not None:
             SCORE.set(snapshot.score)
         for comp in snapshot.components:
@@ -161,7 +223,13 @@ class Pipeline:
         for alert in result.events:
             ALERTS.labels(alert.kind.value, alert.level.label).inc()
             log.info("alert %s %s: %s", alert.kind.value, alert.rule, alert.headline)
-        EVALUATION_LATENCY.observe(time.perf_counter() - started)
-        if result.events and self._on_alerts:
-            self._on_alerts()
-        return IngestOutcome(changed, len(events), snapshot, result.events)
+        return snapshot, result.events
+
+    async def resync(self, now: dt.datetime) -> None:
+        """Rebuild the engine and the policy from the store after a failed commit."""
+        log.warning("a commit failed: reloading the engine and rule states from the store")
+        self.engine = IncrementalEngine(self.engine.config)
+        self.policy.resume(memory_from_rows(await self.store.get_rule_states()))
+        self._last = {}
+        await self.warm_up(self._history, now)
+        self._desynced = False

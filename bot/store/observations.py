@@ -62,6 +62,14 @@ async def upsert_observations(session: AsyncSession, obs: Sequence[Observation])
     return UpsertResult(inserted=len(new_rows), unchanged=unchanged, corrected=tuple(corrections))
 
 
+async def has_news(session: AsyncSession, obs: Sequence[Observation]) -> bool:
+    """Whether ``obs`` holds a value the store lacks or has differently (reads only)."""
+    if not obs:
+        return False
+    existing = await _existing(session, obs)
+    return any(existing.get((o.series, o.date)) != o.value for o in obs)
+
+
 async def _existing(
     session: AsyncSession, obs: Iterable[Observation]
 ) -> dict[tuple[str, dt.date], float]:

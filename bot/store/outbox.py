@@ -176,14 +176,28 @@ _UNCLAIM = {"claimed_by": None, "claimed_until": None}
 
 
 async def mark_sent(
-    session: AsyncSession, delivery_id: int, message_id: str | None, at: dt.datetime
+    session: AsyncSession,
+    delivery_id: int,
+    message_id: str | None,
+    at: dt.datetime,
+    worker_id: str | None = None,
 ) -> bool:
-    """Record a delivery as sent; it is never claimed again. False if unknown."""
+    """Record a delivery as sent; it is never claimed again.
+
+    With ``worker_id``, only while that worker still holds the claim: once another
+    worker has re-claimed the row (our lease ran out mid-send), its send and its
+    record stand and this returns False, as it does for an unknown or already
+    sent row. A lease that ran out with nobody else claiming is still ours.
+    """
+    d = DeliveryModel
+    where = [d.id == delivery_id, d.status != "sent"]
+    if worker_id is not None:
+        where.append(d.claimed_by == worker_id)
     result = await session.execute(
-        update(DeliveryModel)
-        .where(DeliveryModel.id == delivery_id)
+        update(d)
+        .where(*where)
         .values(status="sent", message_id=message_id, sent_at=at, last_error=None, **_UNCLAIM)
-        .returning(DeliveryModel.id)
+        .returning(d.id)
     )
     return result.first() is not None
 

@@ -19,8 +19,17 @@ from bot.alerts.events import AlertEvent, EventKind
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Target
 from bot.store import evaluations, meta, observations, outbox, subscriptions
-from bot.store.db import make_engine, session_factory, upgrade
+from bot.store.db import (
+    DatabaseUnreachableError,
+    DbTimeouts,
+    make_engine,
+    session_factory,
+    unreachable,
+    unreachable_error,
+    upgrade,
+)
 from bot.store.evaluations import Fanout
+from bot.store.faults import CommitFaults
 from bot.store.records import (
     ClaimedDelivery,
     PlannedDelivery,
@@ -58,25 +67,45 @@ class Store(Lifecycle):
     """
 
     def __init__(
-        self, target: str | AsyncEngine, *, migrate: bool = True, clock: Clock = utc_now
+        self,
+        target: str | AsyncEngine,
+        *,
+        migrate: bool = True,
+        clock: Clock = utc_now,
+        timeouts: DbTimeouts | None = None,
     ) -> None:
         self._target = target
+        self._timeouts = timeouts or DbTimeouts()
         self._migrate = migrate
         self._clock = clock
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._faults = CommitFaults(clock)
 
     # -- lifecycle -----------------------------------------------------------
 
     async def start(self) -> None:
         if self._engine is not None:
             return
-        engine = make_engine(self._target) if isinstance(self._target, str) else self._target
+        if isinstance(self._target, str):
+            engine = make_engine(self._target, self._timeouts)
+        else:
+            engine = self._target
         migrated = not self._migrate
         try:
             if self._migrate:
-                await upgrade(engine)
-                migrated = True
+                await upgrade(engine, timeouts=self._timeouts)
+            else:
+                async with engine.connect():
+                    pass  # fail here, clearly, rather than at the first query
+            migrated = True
+        except DatabaseUnreachableError:
+            raise
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            url = engine.url.render_as_string(hide_password=False)
+            raise unreachable_error(url, error, self._timeouts) from None
         finally:
             if not migrated and isinstance(self._target, str):
                 await engine.dispose()
@@ -104,7 +133,11 @@ class Store(Lifecycle):
         if self._sessions is None:
             raise StoreNotStartedError("call Store.start() first")
         async with self._sessions() as session, session.begin():
+            if self._faults.active:
+                self._faults.watch(session.sync_session)
             yield session
+        if self._faults.active:
+            self._faults.committed(session.sync_session)
 
     # -- observations ----------------------------------------------------------
 
@@ -191,9 +224,15 @@ class Store(Lifecycle):
         async with self.transaction() as s:
             return await outbox.claim_due(s, now, limit, worker_id, lease)
 
-    async def mark_sent(self, delivery_id: int, message_id: str | None, at: dt.datetime) -> bool:
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        message_id: str | None,
+        at: dt.datetime,
+        worker_id: str | None = None,
+    ) -> bool:
         async with self.transaction() as s:
-            return await outbox.mark_sent(s, delivery_id, message_id, at)
+            return await outbox.mark_sent(s, delivery_id, message_id, at, worker_id)
 
     async def mark_retry(self, delivery_id: int, next_at: dt.datetime, error: str) -> bool:
         async with self.transaction() as s:

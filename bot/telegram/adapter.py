@@ -20,6 +20,7 @@ from bot.commands.service import CommandService
 from bot.dispatch.pacing import SendPacer
 from bot.settings import Settings, TelegramSettings
 from bot.store.store import Store
+from bot.telegram import webhook
 from bot.telegram.app import (
     TelegramApp,
     build_application,
@@ -98,6 +99,7 @@ class TelegramAdapter:
             await app.start()
             assert app.updater is not None
             if self.webhook_url:
+                webhook.install()  # a broken JSON body gets 400, not PTB's 500
                 await app.updater.start_webhook(
                     listen=self._settings.webhook_listen,
                     port=self._settings.webhook_port,

@@ -89,6 +89,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
         self.callbacks: list[RecordedCallback] = []
         self.messages: list[RecordedMessage] = []
         self.requests: list[RequestRecord] = []
+        self.nonce_hits = 0  # sends answered with an earlier message (nonce + enforce_nonce)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port = 0

@@ -4,7 +4,10 @@ Discord's rules kept here because the bot must live with them: one initial
 callback per interaction, within 3 s (later, or twice, is an error);
 followups and `@original` edits only after that callback; an ephemeral flag
 (64) on the callback or followup; `with_response=1` on the callback returns
-the created message, without it 204.
+the created message, without it 204. A channel message with a `nonce` and
+`enforce_nonce: true` is checked for uniqueness over the last few minutes
+(`NONCE_WINDOW`): if the same author (the bot) already created a message with
+that nonce, that message is returned and no new one is created, as Discord does.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 
 Payload = dict[str, Any]
 LOADING = 1 << 7
+NONCE_WINDOW = 300.0  # seconds; Discord says "the past few minutes"
 MESSAGE_CALLBACKS = (4, 7)
 ALLOWED_CALLBACKS = {2: (4, 5, 9), 3: (4, 5, 6, 7, 9), 4: (8,), 5: (4, 5, 6, 7)}
 
@@ -43,6 +47,7 @@ class Messaging:
         self.dc = standin
         self.messages: dict[int, Payload] = {}
         self.files: dict[tuple[int, int], RecordedAttachment] = {}
+        self.nonces: dict[str, tuple[float, int]] = {}  # nonce -> (monotonic time, message id)
 
     def _attachments(self, message_id: int, files: list[RecordedAttachment]) -> list[Payload]:
         out = []
@@ -130,10 +135,23 @@ class Messaging:
         rejected = too_large(files) or limits.validate_message(body, len(files))
         if rejected is not None:
             return rejected
+        nonce = body.get("nonce")
+        nonce = str(nonce) if nonce is not None else None
+        if nonce is not None and len(nonce) > 25:
+            too_long = {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}
+            return limits.invalid_form_body({"nonce": {"_errors": [too_long]}})
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self.nonces.get(nonce)
+            if seen is not None and time.monotonic() - seen[0] <= NONCE_WINDOW:
+                self.dc.nonce_hits += 1
+                return limits.json_response(self.messages[seen[1]])
         guild = found[0]
         payload = self._store(
             channel_id=channel_id, body=body, files=files, guild_id=guild.id, webhook=False
         )
+        if nonce is not None:
+            payload["nonce"] = nonce
+            self.nonces[nonce] = (time.monotonic(), int(payload["id"]))
         self._record("channel", payload, files, None, body.get("allowed_mentions"))
         event = {**payload, "member": member_payload(self.dc.bot_user(), [])}
         event["member"].pop("user")

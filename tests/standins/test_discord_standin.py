@@ -209,6 +209,21 @@ async def test_429_on_channel_send_is_retried_once(bot: Bot) -> None:
     assert [m.id for m in bot.dc.channel_messages] == [sent.id]
 
 
+async def test_enforced_nonce_returns_the_earlier_message(bot: Bot) -> None:
+    """nonce + enforce_nonce: a second create with the same nonce returns the first message
+    and creates none; the same nonce without enforce_nonce is an ordinary new message."""
+    channel = bot.client.get_channel(CHANNEL_ID)
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("alert", nonce="cw-nonce-1")  # discord.py sets enforce_nonce
+    again = await channel.send("alert, resent", nonce="cw-nonce-1")
+    assert again.id == first.id and again.content == "alert"
+    assert [m.id for m in bot.dc.channel_messages] == [first.id]
+    route = discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=CHANNEL_ID)
+    plain = await bot.client.http.request(route, json={"content": "x", "nonce": "cw-nonce-1"})
+    assert int(plain["id"]) != first.id and len(bot.dc.channel_messages) == 2
+    assert bot.dc.nonce_hits == 1
+
+
 async def test_bucket_headers_make_discordpy_wait_instead_of_429(bot: Bot) -> None:
     """5 per 5 s (x0.1): the sixth send waits for the reset the headers announced."""
     channel = bot.client.get_channel(CHANNEL_ID)

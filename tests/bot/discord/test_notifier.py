@@ -205,3 +205,23 @@ async def test_before_start_and_wrong_targets(
     assert isinstance(wrong, Permanent)
     assert GUILD_ID  # the guild exists; nothing was sent to it
     assert discord_standin.channel_messages == []
+
+
+async def test_a_resend_of_the_same_alerts_is_one_message(
+    adapter: DiscordAdapter, discord_standin: DiscordStandin
+) -> None:
+    """The nonce (with enforce_nonce) makes Discord return the first message for a second
+    send of the same alerts (a retry after a timeout, or a resend after a crash); other
+    alerts, or the same alerts in another channel, are new messages."""
+    message = AlertMessage((event(7), event(8, Level.HIGH, rule="score-high")))
+    first = await adapter.notifier.send(CHANNEL, message)
+    again = await adapter.notifier.send(CHANNEL, AlertMessage(tuple(reversed(message.events))))
+    assert isinstance(first, Delivered) and isinstance(again, Delivered)
+    assert again.message_id == first.message_id
+    assert len(discord_standin.channel_messages) == 1 and discord_standin.nonce_hits == 1
+    other = await adapter.notifier.send(CHANNEL, AlertMessage((event(9),)))
+    elsewhere = await adapter.notifier.send(Target("discord", str(OTHER_CHANNEL_ID)), message)
+    assert isinstance(other, Delivered) and isinstance(elsewhere, Delivered)
+    assert len({first.message_id, other.message_id, elsewhere.message_id}) == 3
+    nonces = [r for r in discord_standin.requests if r.route == MESSAGE_ROUTE]
+    assert len(nonces) == 4

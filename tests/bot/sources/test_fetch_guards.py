@@ -22,6 +22,7 @@ from bot.sources.http import HttpFetcher
 from bot.sources.kraken import KrakenSource
 from bot.sources.mof import MofSource
 from bot.sources.treasury import TreasurySource
+from bot.store import observations as observations_store
 from signals.observation import Observation
 from tests.standins.providers import ProviderStandin
 
@@ -148,15 +149,16 @@ async def test_a_database_error_after_a_fetch_keeps_the_old_etag(
     await runtime.http.start()
     try:
         store = runtime.store
-        real_upsert = store.upsert_observations
+        real_upsert = observations_store.upsert_observations
         failures = [OperationalError("INSERT", {}, Exception("disk I/O error"))]
 
-        async def fails_once(obs):  # type: ignore[no-untyped-def]
+        async def fails_once(session, obs):  # type: ignore[no-untyped-def]
             if failures:
                 raise failures.pop()
-            return await real_upsert(obs)
+            return await real_upsert(session, obs)
 
-        monkeypatch.setattr(store, "upsert_observations", fails_once)
+        # the pipeline upserts inside its one transaction, through the module function
+        monkeypatch.setattr(observations_store, "upsert_observations", fails_once)
         (job,) = [j for j in build_jobs(runtime.settings) if isinstance(j.source, MofSource)]
         with pytest.raises(OperationalError):
             await runtime.poll(job)

@@ -58,6 +58,33 @@ async def test_expired_lease_is_claimed_again_after_kill(engine_maker: EngineMak
         assert (await b.delivery_stats())["claimed"] == 1
 
 
+async def test_mark_sent_with_a_lost_lease_leaves_the_row_to_its_new_owner(
+    engine_maker: EngineMaker,
+) -> None:
+    """A slow worker whose lease ran out and was re-claimed cannot record the send:
+    the new owner's send and record stand (at most the one in-flight send doubles)."""
+    async with Store(engine_maker()) as a, Store(engine_maker()) as b:
+        await seed(a, CHATS[:1])
+        (slow,) = await a.claim_due(T0, 10, "worker-a", LEASE)
+        (again,) = await b.claim_due(T0 + LEASE, 10, "worker-b", LEASE)
+        assert again.delivery_id == slow.delivery_id
+        assert not await a.mark_sent(slow.delivery_id, "late-a", T0 + LEASE, "worker-a")
+        stats = await a.delivery_stats()
+        assert stats["sent"] == 0 and stats["claimed"] == 1  # still b's, still owed
+        assert await b.mark_sent(again.delivery_id, "b", T0 + LEASE, "worker-b")
+        assert not await a.mark_sent(slow.delivery_id, "late-a", T0 + LEASE, "worker-a")
+        assert (await b.delivery_stats())["sent"] == 1
+
+
+async def test_mark_sent_after_an_expired_but_untaken_lease_still_records(store: Store) -> None:
+    """A lease that ran out with nobody else claiming is still the sender's to record,
+    so the row is not sent a second time."""
+    await seed(store, CHATS[:1])
+    (c,) = await store.claim_due(T0, 10, "worker-a", LEASE)
+    assert await store.mark_sent(c.delivery_id, "m", T0 + 2 * LEASE, "worker-a")
+    assert await store.claim_due(T0 + 3 * LEASE, 10, "worker-b", LEASE) == []
+
+
 async def test_retry_waits_and_permanent_stops(store: Store) -> None:
     await seed(store, CHATS[:2])
     one, two = await store.claim_due(T0, 10, "w", LEASE)

@@ -63,6 +63,13 @@ async def test_webhook_mode_with_secret_token(
             for headers in ({SECRET_HEADER: "wrong"}, {}):
                 async with http.post(url, json=forged, headers=headers) as resp:
                     assert resp.status == 403
+            # The right secret with a body that is not JSON: refused as a bad request.
+            good = {SECRET_HEADER: adapter.secret_token, "Content-Type": "application/json"}
+            for body in (b'{"update_id": 1, "message": {', b"\xff\xfe not utf-8"):
+                async with http.post(url, data=body, headers=good) as resp:
+                    assert resp.status == 400
         assert len(tg.messages_to(USER)) == 1
+        sent = await ask(tg, USER, "/chatid", user_id=USER)  # and the webhook still works
+        assert f"Chat id: {USER}" in (sent.plain_text or "")
     finally:
         await adapter.stop()
