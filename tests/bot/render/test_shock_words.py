@@ -62,3 +62,13 @@ def test_a_move_short_of_a_shock_never_drives_a_calm_reading() -> None:
 
     assert drivers(answer(near)) == []
     assert drivers(answer(full)) == [component_sentence(full)]
+
+
+def test_a_yield_move_that_rounds_to_zero_reads_as_unchanged() -> None:
+    flat = ComponentView(
+        "jgb_10y", "JGB 10y", 0.0, 0.15, True, False, "",
+        {"jgb.10y": 0.89, "jgb.10y.chg_5d_bp": -0.3},
+    )  # fmt: skip
+    text = component_sentence(flat)
+    assert text.startswith("the 10-year JGB yield is unchanged over five days")
+    assert "0 bp" not in text
