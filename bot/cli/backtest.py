@@ -63,7 +63,7 @@ def alert_json(event: AlertEvent) -> dict[str, Any]:
 
 def _repeat_interval() -> dt.timedelta | None:
     """The live policy's repeat interval, so the backtest reminds when the bot would."""
-    from bot.cli.run_cmd import settings_or_exit
+    from bot.cli.common import settings_or_exit  # not run_cmd: that imports the store
 
     return parse_duration(settings_or_exit().alerts.repeat_interval) or None
 
