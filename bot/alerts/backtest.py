@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -32,18 +32,70 @@ from bot.alerts.events import AlertEvent
 from bot.alerts.policy import AlertPolicy
 from bot.alerts.stages import Memory, Reading
 from signals.backtest import BacktestResult, indicator_array, rule_instant
+from signals.components import component_specs
 from signals.engine import ScoredHistory
+from signals.explain import _group_by_series, _values
+from signals.explain_columns import DayColumns
 from signals.rules import Phase, Rule
 from signals.snapshot import ComponentScore
 
 _CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
 
 
+Explain = Callable[[int], Sequence[ComponentScore]]
+
+
 def backtest_alerts(
-    result: BacktestResult, rules: Sequence[Rule], repeat_interval: dt.timedelta | None = None
+    result: BacktestResult,
+    rules: Sequence[Rule],
+    repeat_interval: dt.timedelta | None = None,
+    days: DayColumns | None = None,
 ) -> tuple[AlertEvent, ...]:
-    """Every event the live policy would have stored over the reported days, in order."""
-    return walk_policy(result, rules, repeat_interval)[0]
+    """Every event the live policy would have stored over the reported days, in order.
+
+    ``days`` (the reported days' columns, which ``backtest --json`` writes
+    anyway) explain an event's components without building a Snapshot.
+    """
+    explain = None if days is None else columns_explain(result, days)
+    return walk_policy(result, rules, repeat_interval, explain)[0]
+
+
+def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
+    """Day ``i``'s components from the day columns (``day_columns(history, first)``).
+
+    The score, weight, stale flag and reason are the ones its Snapshot has
+    (``tests/signals/test_explain_columns.py`` holds the columns to that);
+    ``values`` are the same fresh inputs. What a driver does not read (the
+    data date, the reason code) is left empty: these components only choose
+    an event's driver.
+    """
+    h, lo = result.history, result.first
+    specs = {spec.name: spec for spec in component_specs(h.config)}
+
+    def explain(i: int) -> Sequence[ComponentScore]:
+        j = i - lo
+        by_series = _group_by_series(h.inputs, i, h.config.scored_series)
+        out = []
+        for c in days.components:
+            spec = specs[c.name]
+            score = c.score[j]
+            out.append(
+                ComponentScore(
+                    name=c.name,
+                    label=spec.label,
+                    score=score,
+                    weight=c.weight[j],
+                    base_weight=h.config.weight(c.name),
+                    available=score is not None,
+                    stale=c.stale[j],
+                    values=_values(spec, by_series),
+                    data_date=None,
+                    reason=c.reason[j],
+                )
+            )
+        return tuple(out)
+
+    return explain
 
 
 class _Columns:
@@ -83,10 +135,14 @@ def _next_after(days: np.ndarray, k: int) -> int | None:
 
 
 def walk_policy(
-    result: BacktestResult, rules: Sequence[Rule], repeat_interval: dt.timedelta | None = None
+    result: BacktestResult,
+    rules: Sequence[Rule],
+    repeat_interval: dt.timedelta | None = None,
+    explain: Explain | None = None,
 ) -> tuple[tuple[AlertEvent, ...], Memory]:
     """The events and the final memory of the live stages run over the reported days."""
     history, rules = result.history, tuple(rules)
+    explain = explain or (lambda i: history.snapshot(i).components)
     policy = AlertPolicy(rules, repeat_interval=repeat_interval)
     cols = _Columns(result, rules)
     scores = history.score.tolist()
@@ -112,7 +168,7 @@ def walk_policy(
         i = nxt
         if i > last_fed + 1:
             _catch_up(policy, cols, rules, i - 1)
-        reading = _reading(history, cols, scores, i)
+        reading = _reading(history, cols, scores, i, explain)
         out.extend(policy.evaluate_reading(reading, _now(history, i)).events)
         last_fed, k = i, i + 1
     if end - 1 > last_fed:
@@ -124,14 +180,16 @@ def _now(history: ScoredHistory, i: int) -> dt.datetime:
     return rule_instant(history.date(i))
 
 
-def _reading(history: ScoredHistory, cols: _Columns, scores: list[float], i: int) -> Reading:
+def _reading(
+    history: ScoredHistory, cols: _Columns, scores: list[float], i: int, components: Explain
+) -> Reading:
     values = {k: v[i] for k, v in cols.lists.items() if v[i] == v[i]}  # NaN is no reading
     score = scores[i]
     present = score == score
 
     @functools.cache  # several events of one day share one snapshot
     def explain() -> Sequence[ComponentScore]:
-        return history.snapshot(i).components
+        return components(i)
 
     return Reading(
         as_of=history.date(i),

@@ -5,7 +5,8 @@ change. Here the same stages run on every day of a real slice (1995–2012:
 the 1998 yen squeeze, 2003 VaR shock, 2008) and both must give the same
 events and the same final memory — with the packaged rules, with reminders
 on, and with ``for``/``keep_firing_for``/cooldown timers that keep rules
-pending or recovering across days.
+pending or recovering across days; and with the event drivers taken from
+the day columns instead of Snapshots.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts.backtest import walk_policy
+from bot.alerts.backtest import backtest_alerts, walk_policy
 from bot.alerts.events import AlertEvent, EventKind
 from bot.alerts.policy import AlertPolicy
 from bot.alerts.stages import Memory, Reading
 from bot.history.loader import load_history_panel
 from bot.rules.load import load_rules
 from signals.backtest import BacktestResult, indicator_array, rule_instant, run_backtest
+from signals.explain_columns import day_columns
 from signals.rules import Rule
 
 DAY = dt.timedelta(days=1)
@@ -76,6 +78,9 @@ def test_skipping_walk_equals_day_by_day(
     plain_events, plain_memory = _plain(result, rules, interval)
     assert fast_events == plain_events
     assert fast_memory == plain_memory
+    # drivers chosen from the day columns (what ``backtest --json`` does) are the same
+    days = day_columns(result.history, result.first)
+    assert backtest_alerts(result, rules, interval, days) == plain_events
     # the slice is one that exercises the path: transitions, and reminders when on
     kinds = {e.kind for e in plain_events}
     assert {EventKind.FIRING, EventKind.RESOLVED} <= kinds
