@@ -198,12 +198,18 @@ def component_sentence(c: ComponentView) -> str:
     return c.reason
 
 
+def _drives(c: ComponentView) -> bool:
+    """A weighted component drives the score; the unweighted one-day shock only when it
+    lifted the score (a full shock), not while a move merely approaches one."""
+    return c.weight > 0 or (c.name == "day_shock" and c.reason_code == "shock")
+
+
 def drivers(answer: RiskAnswer, n: int = 2) -> list[str]:
     """The one or two components pushing the score up most, in words."""
     live = [
         c
         for c in answer.components
-        if c.available and c.score is not None and c.score >= DRIVER_FLOOR
+        if c.available and c.score is not None and c.score >= DRIVER_FLOOR and _drives(c)
     ]
     live.sort(key=lambda c: (c.score or 0.0) * c.weight, reverse=True)
     out = [s for c in live if (s := component_sentence(c))]

@@ -41,3 +41,24 @@ def test_a_joint_yen_jgb_shock_names_the_confirming_jgb_move() -> None:
 def test_no_shock_and_malformed_params_say_so_in_words() -> None:
     assert component_sentence(shock("no_shock")) == NO_SHOCK
     assert component_sentence(shock("shock", series="btc")) == NO_SHOCK
+
+
+def test_a_move_short_of_a_shock_never_drives_a_calm_reading() -> None:
+    """The unweighted shock component names a driver only when it lifted the score."""
+    import datetime as dt
+
+    from bot.commands.answers import RiskAnswer
+    from bot.render.risk_words import drivers
+
+    near = ComponentView(
+        "day_shock", "One-day shock", 38.0, 0.0, True, False, "", {}, "shock_approach",
+        {"series": "jgb.10y", "chg_1d": 5.0, "z_1d": 2.1},
+    )  # fmt: skip
+    full = shock("shock", series="usdjpy", chg_1d=-3.1, z_1d=-5.2, sigmas=3.0)
+    now = dt.datetime(2024, 9, 30, 22, tzinfo=dt.UTC)
+
+    def answer(c: ComponentView) -> RiskAnswer:
+        return RiskAnswer(0.0, None, now.date(), now, dt.timedelta(0), (c,), ())
+
+    assert drivers(answer(near)) == []
+    assert drivers(answer(full)) == [component_sentence(full)]
