@@ -6,7 +6,7 @@
    against a fresh process that imports pandas and reads the same CSV files
    (the ones the history loader picks) with ``pandas.read_csv``. Target: <= 3x.
    ``stages_in_process`` says where the time goes (load through the history
-   quality gate, score, rule walk, day serialisation, write).
+   quality gate, score, the alert stages, day serialisation, write).
 
 Each command runs ``REPEATS`` times, interleaved with its baseline so that a
 busy machine slows both alike; the figures are the medians.
@@ -87,12 +87,12 @@ def compare(
 
 def stages(directory: Path) -> dict[str, float]:
     """Where the backtest's time goes, in this process (imports already done)."""
+    from bot.alerts.backtest import backtest_alerts
     from bot.cli.backtest_days import encode_days
     from bot.cli.json_out import write_json
     from bot.history.loader import load_checked_history
     from bot.rules.load import load_rules
-    from signals.backtest import walk_rules
-    from signals.engine import score_history
+    from signals.backtest import run_backtest
     from signals.explain_columns import day_columns
 
     out: dict[str, float] = {}
@@ -100,14 +100,17 @@ def stages(directory: Path) -> dict[str, float]:
     panel, _ = load_checked_history(directory, dt.datetime.now(dt.UTC))
     out["load_checked_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    history = score_history(panel)
+    result = run_backtest(panel)
     out["score_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    walk_rules(history, load_rules())
-    out["rules_s"] = time.perf_counter() - t
+    columns = day_columns(result.history, result.first)
+    out["day_columns_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    days = encode_days(day_columns(history))
-    out["days_s"] = time.perf_counter() - t
+    backtest_alerts(result, load_rules(), None, columns)  # the live stages, as the command
+    out["alerts_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    days = encode_days(columns)
+    out["encode_days_s"] = time.perf_counter() - t
     t = time.perf_counter()
     with open(os.devnull, "w") as sink:
         write_json(sink, {"days": days, "alerts": []})

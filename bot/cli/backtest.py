@@ -63,7 +63,7 @@ def alert_json(event: AlertEvent) -> dict[str, Any]:
 
 def _repeat_interval() -> dt.timedelta | None:
     """The live policy's repeat interval, so the backtest reminds when the bot would."""
-    from bot.cli.run_cmd import settings_or_exit
+    from bot.cli.common import settings_or_exit  # not run_cmd: that imports the store
 
     return parse_duration(settings_or_exit().alerts.repeat_interval) or None
 
@@ -104,7 +104,8 @@ def backtest(
     result = run_backtest(panel, start=first, end=last)
     if not len(result.days):
         fail("no history in the requested range")
-    alerts = backtest_alerts(result, rules, _repeat_interval())
+    days = day_columns(result.history, result.first) if as_json else None
+    alerts = backtest_alerts(result, rules, _repeat_interval(), days)
     if chart is not None:
         from bot.charts.score import ChartData, render_score_chart  # matplotlib: only for charts
 
@@ -125,7 +126,7 @@ def backtest(
             fail(f"--chart {chart}: {exc.strerror}")
     if as_json:
         payload = {
-            "days": encode_days(day_columns(result.history, result.first)),
+            "days": encode_days(days) if days is not None else [],
             "alerts": [alert_json(a) for a in alerts],
             "quality": [event_json(e) for e in reported],
         }
