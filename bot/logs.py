@@ -14,16 +14,18 @@ are read and, before that, from the ``CARRYWATCH_*`` environment.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
 import threading
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings
+if TYPE_CHECKING:  # settings (pydantic) and asyncio load only in the commands that use them
+    import asyncio
+
+    from bot.settings import Settings
 
 REDACTED = "***"
 NOISY = ("httpx", "httpcore", "apscheduler.scheduler", "aiosqlite")

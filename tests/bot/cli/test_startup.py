@@ -103,3 +103,19 @@ def test_risk_loads_no_chat_library() -> None:
     assert loaded.isdisjoint({"telegram", "discord", "matplotlib"}), sorted(
         loaded & {"telegram", "discord", "matplotlib"}
     )
+
+
+def test_the_console_script_path_imports_no_heavy_library() -> None:
+    """``main()`` (what the ``carrywatch`` script runs) installs the redacting exit hooks
+    before any command: those hooks must not pull in the settings model (pydantic)."""
+    action = (
+        "sys.argv = ['carrywatch', '--help']\n"
+        "from bot.cli.main import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass"
+    )
+    loaded = _modules_after(action)
+    assert "bot" in loaded  # the hooks' module was imported
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
