@@ -65,8 +65,11 @@ READINGS = {
     "btc.up": "BTC rose {move} in five days, {drawdown} below its 30-day high ({level})",
     "gap.down": "the US–Japan 10-year rate gap narrowed {move} in twenty days (now {level})",
     "gap.up": "the US–Japan 10-year rate gap widened {move} in twenty days (now {level})",
+    "jgb.flat": "the {tenor}-year JGB yield is unchanged over five days (now {level})",
+    "gap.flat": "the US–Japan 10-year rate gap is unchanged over twenty days (now {level})",
 }
 NOT_AVAILABLE = "n/a"
+FLAT_BP = 0.5  # a move that rounds to 0 bp is "unchanged", never "fell 0 bp"
 
 # The one-day shock component: the market that moved most for its own recent history.
 SHOCKS = {
@@ -89,7 +92,8 @@ def _jgb_sentence(values: Mapping[str, float], tenors: tuple[str, ...]) -> str:
     if not moves:
         return ""
     tenor, chg = max(moves, key=lambda m: m[1])
-    return READINGS["jgb.up" if chg >= 0 else "jgb.down"].format(
+    key = "jgb.flat" if abs(chg) < FLAT_BP else "jgb.up" if chg >= 0 else "jgb.down"
+    return READINGS[key].format(
         tenor=tenor.split(".")[1].removesuffix("y"),
         move=size(chg, Unit.BP),
         level=_level(values, tenor, Unit.YIELD),
@@ -121,7 +125,8 @@ def _gap_sentence(values: Mapping[str, float]) -> str:
     chg = _v(values, "spread.us_jp_10y.chg_20d_bp")
     if chg is None:
         return ""
-    return READINGS["gap.down" if chg < 0 else "gap.up"].format(
+    key = "gap.flat" if abs(chg) < FLAT_BP else "gap.down" if chg < 0 else "gap.up"
+    return READINGS[key].format(
         move=size(chg, Unit.BP), level=_level(values, "spread.us_jp_10y", Unit.PP)
     )
 
@@ -212,12 +217,18 @@ def component_sentence(c: ComponentView) -> str:
     return c.reason
 
 
+def _drives(c: ComponentView) -> bool:
+    """A weighted component drives the score; the unweighted one-day shock only when it
+    lifted the score (a full shock), not while a move merely approaches one."""
+    return c.weight > 0 or (c.name == "day_shock" and c.reason_code == "shock")
+
+
 def drivers(answer: RiskAnswer, n: int = 2) -> list[str]:
     """The one or two components pushing the score up most, in words."""
     live = [
         c
         for c in answer.components
-        if c.available and c.score is not None and c.score >= DRIVER_FLOOR
+        if c.available and c.score is not None and c.score >= DRIVER_FLOOR and _drives(c)
     ]
     live.sort(key=lambda c: (c.score or 0.0) * c.weight, reverse=True)
     out = [s for c in live if (s := component_sentence(c))]

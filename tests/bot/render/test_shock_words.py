@@ -59,3 +59,34 @@ def test_a_btc_fall_while_the_yen_squeeze_is_heavy_names_both_markets() -> None:
     assert text.endswith(
         ", while the yen squeeze is already at 100 of 100: two markets under heavy stress at once"
     )
+
+
+def test_a_move_short_of_a_shock_never_drives_a_calm_reading() -> None:
+    """The unweighted shock component names a driver only when it lifted the score."""
+    import datetime as dt
+
+    from bot.commands.answers import RiskAnswer
+    from bot.render.risk_words import drivers
+
+    near = ComponentView(
+        "day_shock", "One-day shock", 38.0, 0.0, True, False, "", {}, "shock_approach",
+        {"series": "jgb.10y", "chg_1d": 5.0, "z_1d": 2.1},
+    )  # fmt: skip
+    full = shock("shock", series="usdjpy", chg_1d=-3.1, z_1d=-5.2, sigmas=3.0)
+    now = dt.datetime(2024, 9, 30, 22, tzinfo=dt.UTC)
+
+    def answer(c: ComponentView) -> RiskAnswer:
+        return RiskAnswer(0.0, None, now.date(), now, dt.timedelta(0), (c,), ())
+
+    assert drivers(answer(near)) == []
+    assert drivers(answer(full)) == [component_sentence(full)]
+
+
+def test_a_yield_move_that_rounds_to_zero_reads_as_unchanged() -> None:
+    flat = ComponentView(
+        "jgb_10y", "JGB 10y", 0.0, 0.15, True, False, "",
+        {"jgb.10y": 0.89, "jgb.10y.chg_5d_bp": -0.3},
+    )  # fmt: skip
+    text = component_sentence(flat)
+    assert text.startswith("the 10-year JGB yield is unchanged over five days")
+    assert "0 bp" not in text
