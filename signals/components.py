@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signals.config import EngineConfig, JointShock, MoveRamps, Ramp, ShockRule
+from signals.config import EngineConfig, JointShock, MoveRamps, Ramp, ShockRule, StressedShock
 from signals.indicators import change_suffix
 
 FloatArray = np.ndarray
@@ -193,9 +193,55 @@ def strongest_joint(
     return best
 
 
+def _stress_sources() -> dict[str, Callable[[Inputs, EngineConfig, int], FloatArray]]:
+    return {
+        "jgb_superlong": jgb_superlong,
+        "jgb_10y": jgb_10y,
+        "yen_squeeze": yen_squeeze,
+        "rate_gap": rate_gap,
+        "crypto_liquidation": crypto_liquidation,
+    }
+
+
+def stressed_strength(inputs: Inputs, rule: StressedShock, cfg: EngineConfig, n: int) -> FloatArray:
+    """How far today is toward two markets under heavy stress at once: the weaker
+    of the one-day move's strength and the stressed component's share of ``at``."""
+    stressed = _stress_sources()[rule.stressed](inputs, cfg, n)
+    out: FloatArray = np.minimum(shock_strength(inputs, rule.shock, n), stressed / rule.at)
+    return out
+
+
+def strongest_stressed(
+    inputs: Inputs, i: int, cfg: EngineConfig
+) -> tuple[StressedShock, float, float] | None:
+    """The two-market rule closest to (or past) firing on row ``i``:
+    (rule, strength, the stressed component's score); None without data."""
+    row = {k: a[i : i + 1] for k, a in inputs.items()}
+    best: tuple[StressedShock, float, float] | None = None
+    for rule in cfg.stressed_shocks:
+        move = _row_strength(inputs, rule.shock, i)
+        stressed = float(_stress_sources()[rule.stressed](row, cfg, 1)[0])
+        if math.isnan(move) or math.isnan(stressed):
+            continue
+        strength = min(move, stressed / rule.at)
+        if strength > (best[1] if best is not None else -math.inf):
+            best = (rule, strength, stressed)
+    return best
+
+
+def two_markets_stressed(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
+    """True where a :class:`StressedShock` fires: the score is held at >= ``severe_floor``."""
+    best = np.full(n, np.nan)
+    for rule in cfg.stressed_shocks:
+        best = np.fmax(best, stressed_strength(inputs, rule, cfg, n))
+    out: FloatArray = best >= 1.0
+    return out
+
+
 def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
     """100 on the market date of a one-day shock in any market (or a joint yen–JGB
-    shock), else the strongest approach.
+    shock, or a move in one market while another is at heavy stress), else the
+    strongest approach.
 
     0 when no market moved today in the stress direction; NaN when no market has
     a move dated today at all (a weekend for all but BTC, a holiday).
@@ -205,6 +251,8 @@ def day_shock(inputs: Inputs, cfg: EngineConfig, n: int) -> FloatArray:
         best = np.fmax(best, shock_strength(inputs, rule, n))
     for joint in cfg.joint_shocks:
         best = np.fmax(best, joint_strength(inputs, joint, n))
+    for stressed in cfg.stressed_shocks:
+        best = np.fmax(best, stressed_strength(inputs, stressed, cfg, n))
     out: FloatArray = np.minimum(np.maximum(best, 0.0), 1.0) * 100.0
     return out
 
@@ -242,12 +290,16 @@ def component_specs(cfg: EngineConfig) -> tuple[ComponentSpec, ...]:
 
 
 def composite(
-    scores: Mapping[str, FloatArray], cfg: EngineConfig, n: int
+    scores: Mapping[str, FloatArray],
+    cfg: EngineConfig,
+    n: int,
+    severe: FloatArray | None = None,
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
     """Weighted root-mean-square of the available components, and effective weights.
 
     Weights are renormalised over the available components, down to
-    ``cfg.min_coverage`` of the total (see EngineConfig).
+    ``cfg.min_coverage`` of the total (see EngineConfig). ``severe`` marks the
+    dates of :func:`two_markets_stressed`.
 
     RMS rather than a plain mean so that one market in a genuine crisis is not
     averaged away by five calm ones, while a single component still cannot
@@ -266,6 +318,8 @@ def composite(
         shock = scores.get("day_shock")
         if shock is not None:  # a one-day shock holds the score at >= shock_floor that day
             score = np.where(shock >= 100.0, np.fmax(score, cfg.shock_floor), score)
+        if severe is not None:  # two markets under heavy stress at once: >= severe that day
+            score = np.where(severe, np.fmax(score, cfg.severe_floor), score)
         effective = {
             name: np.where(np.isnan(scores[name]), 0.0, base / denom) for name, base in cfg.weights
         }

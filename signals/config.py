@@ -74,6 +74,18 @@ class JointShock:
 
 
 @dataclass(frozen=True, slots=True)
+class StressedShock:
+    """A one-day move in one market (``shock``, read as a :class:`ShockRule`) on a
+    date when another market's component (``stressed``) is already at heavy
+    stress (>= ``at``): two markets under heavy stress at once. Its strength is
+    the weaker of the move's and ``stressed / at``."""
+
+    shock: ShockRule
+    stressed: str
+    at: float = 75.0
+
+
+@dataclass(frozen=True, slots=True)
 class EngineConfig:
     windows: Windows = field(default_factory=Windows)
     # Component base weights; renormalised over the components available on a date.
@@ -143,6 +155,18 @@ class EngineConfig:
         ),
     )
     shock_floor: float = 50.0
+    # Two markets under heavy stress at once: the yen squeeze already at >= 75
+    # (the funding leg: USD/JPY down ~4 % in 5 days, or a fast 30-day drawdown)
+    # and, on the same date, BTC down >= 2σ of its own 250 daily moves and
+    # >= 5 %: risk assets sold to meet the margin calls of the unwind. The
+    # confirming move is read like the joint yen–JGB shock's JGB leg (2σ, not
+    # 3σ): the yen's heavy stress is the lead, and is itself rarer than a 3σ
+    # day. On such a date the score is at least ``severe_floor``. Since 1998
+    # this is true on 2015-08-24, 2020-03-08, 2024-08-02 and 2024-08-05 only.
+    stressed_shocks: tuple[StressedShock, ...] = (
+        StressedShock(ShockRule("btc", -1, 5.0, 2.0), "yen_squeeze"),
+    )
+    severe_floor: float = 75.0
     # Drawdowns from the 30-day high count only while the market is still moving
     # the stress way: fully at this 5-day change (yen: USD/JPY -1 %, BTC -5 %),
     # not at all once the 5-day change is >= 0. A squeeze that has stopped is

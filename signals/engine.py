@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from signals.components import component_specs, composite
+from signals.components import component_specs, composite, two_markets_stressed
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.explain import build_snapshot
 from signals.indicators import SAME_DAY, compute_indicators, indicator_key
@@ -30,7 +30,7 @@ def evaluate(
 ) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
     """Component scores, composite score and effective weights for ``n`` aligned dates."""
     scores = {spec.name: spec.score(inputs, cfg, n) for spec in component_specs(cfg)}
-    score, weights = composite(scores, cfg, n)
+    score, weights = composite(scores, cfg, n, two_markets_stressed(inputs, cfg, n))
     return scores, score, weights
 
 

@@ -15,6 +15,7 @@ from signals.components import (
     still_moving,
     strongest_joint,
     strongest_shock,
+    strongest_stressed,
 )
 from signals.config import EngineConfig
 from signals.levels import level_for
@@ -34,6 +35,14 @@ _SHOCK_LABEL = {
 
 def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
     """The market closest to (or past) a one-day shock today, in words."""
+    two = strongest_stressed(inputs, i, cfg)
+    if two is not None and two[1] >= 1.0:
+        rule, _, stressed = two
+        return (
+            f"{_day_move(inputs, i, rule.shock.series)} with {rule.stressed.replace('_', ' ')} "
+            f"at {stressed:.0f}: two markets under heavy stress at once, "
+            f"score held at {cfg.severe_floor:.0f}+"
+        )
     best, best_s = strongest_shock(inputs, i, cfg)
     joint = strongest_joint(inputs, i, cfg)
     if joint is not None and joint[2] >= 1.0 and best_s < 1.0:

@@ -24,6 +24,7 @@ from signals.components import (
     component_specs,
     joint_strength,
     still_moving,
+    two_markets_stressed,
 )
 from signals.config import EngineConfig
 from signals.engine import ScoredHistory
@@ -245,8 +246,12 @@ def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     joint = np.full(r.n, -np.inf)
     for js in cfg.joint_shocks:
         joint = np.fmax(joint, joint_strength(sliced, js, r.n))
+    two = np.zeros(r.n, dtype=bool)
+    if cfg.stressed_shocks:
+        whole = {key: arr[r.lo : r.hi] for key, arr in r.h.inputs.items()}
+        two = two_markets_stressed(whole, cfg, r.n)
     for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
-        if joint[j] >= 1.0 and strength < 1.0:  # rare: the scalar path's exact words
+        if two[j] or (joint[j] >= 1.0 and strength < 1.0):  # rare: the scalar path's words
             out.append(_shock_text(r.h.inputs, r.lo + j, cfg))
             continue
         if k < 0 or strength <= 0:

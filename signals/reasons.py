@@ -14,7 +14,10 @@
                   a one-day shock; ``shock_approach``: the same, not yet one;
                   ``no_shock``: nothing moved the stress way today; a joint
                   yen–JGB shock adds with_series, with_chg_1d, with_z_1d,
-                  with_sigmas, with_floor (the confirming JGB move)
+                  with_sigmas, with_floor (the confirming JGB move); a move
+                  while another market is at heavy stress adds
+                  with_component (str), with_score, with_at, and its
+                  floor_score is the severe floor
 ``stale``         series (str), last_seen (str, ISO date), age_days
 ``no_data``       series (str, comma-separated)
 ================  ===========================================================
@@ -30,7 +33,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from signals.components import comovement_parts, still_moving, strongest_joint, strongest_shock
+from signals.components import (
+    comovement_parts,
+    still_moving,
+    strongest_joint,
+    strongest_shock,
+    strongest_stressed,
+)
 from signals.config import EngineConfig, ShockRule
 from signals.indicators import change_suffix
 
@@ -67,6 +76,21 @@ def _joint_reason(
     return Reason("shock", params)
 
 
+def _stressed_reason(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> Reason | None:
+    """Two markets under heavy stress at once: the move's facts and the stressed component's."""
+    found = strongest_stressed(inputs, i, cfg)
+    if found is None or found[1] < 1.0:
+        return None
+    rule, _, stressed = found
+    keys = {"chg_1d": f"{rule.shock.series}.{change_suffix(rule.shock.series, 1)}",
+            "z_1d": f"{rule.shock.series}.z_1d"}  # fmt: skip
+    params: dict[str, Param] = {"series": rule.shock.series, **_params(inputs, i, keys)}
+    params |= {"sigmas": rule.shock.sigmas, "floor": rule.shock.floor}
+    params |= {"with_component": rule.stressed, "with_score": stressed, "with_at": rule.at}
+    params["floor_score"] = cfg.severe_floor
+    return Reason("shock", params)
+
+
 def _counted(inputs: Mapping[str, FloatArray], i: int, key: str, full_at: float) -> float | None:
     arr = inputs.get(key)
     if arr is None or math.isnan(float(arr[i])):
@@ -100,6 +124,8 @@ def reason_for(
             p["drawdown_counted"] = c
         return Reason("btc_liquidation", p)
     if name == "day_shock":
+        if (two := _stressed_reason(inputs, i, cfg)) is not None:
+            return two
         best, best_s = strongest_shock(inputs, i, cfg)
         if best is None or best_s <= 0:
             return Reason("no_shock")

@@ -169,11 +169,14 @@ def replay(
         _run(settings, directory, first, last, speed, intraday)
 
 
-def severe_story(summary: ReplaySummary, hourly: pd.Series) -> str:
-    """When the first ``severe`` alert went out, and the last BTC hourly close before it."""
+def severe_story(summary: ReplaySummary, hourly: pd.Series, day: dt.date | None = None) -> str:
+    """When the first ``severe`` alert went out (on ``day``, if given), and the
+    last BTC hourly close before it."""
     severe = [e for e in summary.events if e.level is Level.SEVERE and e.kind.value != "resolved"]
+    if day is not None:
+        severe = [e for e in severe if e.created_at.date() == day]
     if not severe:
-        return "no severe alert went out in the replay."
+        return "no severe alert went out in the replay" + (f" on {day}." if day else ".")
     first = min(severe, key=lambda e: e.created_at)
     at = pd.Timestamp(first.created_at)
     known = hourly.loc[:at]
@@ -218,7 +221,9 @@ def demo(
     )
     summary = _run(settings, directory, DEMO_START, DEMO_END, None, intraday=True)
     typer.echo("\n── the showpiece: 5 Aug 2024 ──")
-    typer.echo(severe_story(summary, load_hourly_btc(directory)))
+    hourly = load_hourly_btc(directory)
+    typer.echo(severe_story(summary, hourly))
+    typer.echo("on the day: " + severe_story(summary, hourly, dt.date(2024, 8, 5)))
     typer.echo(
         f"\nThe database is at {database}; try:\n"
         f"  CARRYWATCH_DATABASE_URL=sqlite+aiosqlite:///{database} carrywatch risk"

@@ -159,6 +159,20 @@ def _joint_clause(p: Mapping[str, float | str]) -> str:
     return f", with the {tenor}-year JGB yield {way} {size(chg, Unit.BP)} the same day"
 
 
+STRESSED = {"yen_squeeze": "the yen squeeze", "crypto_liquidation": "the crypto sell-off"}
+
+
+def _stressed_clause(p: Mapping[str, float | str]) -> str:
+    """A move while another market is at heavy stress (signals' ``with_component``)."""
+    name, score = p.get("with_component"), p.get("with_score")
+    if not isinstance(name, str) or not isinstance(score, float | int):
+        return ""
+    what = STRESSED.get(name, name.replace("_", " "))
+    return (
+        f", while {what} is already at {score:.0f} of 100: two markets under heavy stress at once"
+    )
+
+
 def _shock_sentence(c: ComponentView) -> str:
     p = c.reason_params
     series, chg, sigmas = p.get("series"), p.get("chg_1d"), p.get("z_1d")  # z: its own σ
@@ -174,7 +188,7 @@ def _shock_sentence(c: ComponentView) -> str:
     if series == "usdjpy":
         return SHOCKS["usdjpy"].format(move=size(chg, Unit.PCT), sigmas=times) + _joint_clause(p)
     if series == "btc":
-        return SHOCKS["btc"].format(move=size(chg, Unit.PCT), sigmas=times)
+        return SHOCKS["btc"].format(move=size(chg, Unit.PCT), sigmas=times) + _stressed_clause(p)
     if series.startswith("spread."):
         return SHOCKS["spread"].format(move=size(chg, Unit.BP), sigmas=times)
     return NO_SHOCK

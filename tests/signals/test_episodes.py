@@ -11,6 +11,7 @@ import pytest
 
 from bot.history.loader import load_checked_history
 from signals.calibration import CALM_YEARS, calm_counts, episode_rows
+from signals.components import two_markets_stressed
 from signals.engine import ScoredHistory, score_history
 from signals.levels import Level
 
@@ -187,3 +188,26 @@ def test_score_is_bounded_and_defined_once_data_exists(scored: pd.DataFrame) -> 
     assert valid.notna().all()
     assert ((valid >= 0) & (valid <= 100)).all()
     assert np.isfinite(valid.to_numpy()).all()
+
+
+def test_two_markets_under_heavy_stress_hold_the_day_at_severe(checked: tuple) -> None:  # type: ignore[type-arg]
+    """BTC down >= 2σ and >= 5 % while the yen squeeze is >= 75: severe that day, with
+    both markets' facts in the reason — and never in a calm year, nor on one market alone."""
+    history, _ = checked
+    fired = np.flatnonzero(two_markets_stressed(history.inputs, history.config, len(history)))
+    assert fired.size, "the rule never fires on real history"
+    for i in fired:
+        assert history.date(i).year not in CALM_YEARS
+        assert history.components["yen_squeeze"][i] >= 75.0
+        assert history.inputs["btc.chg_1d_pct"][i] <= -5.0
+        assert history.level(i) is Level.SEVERE
+        shock = history.snapshot(i).component("day_shock")
+        assert shock.reason_params["with_component"] == "yen_squeeze"
+        assert "two markets under heavy stress at once" in shock.reason
+    # 5 Aug 2024's close: BTC -7.1 % with the yen squeeze at 100
+    aug5 = int(np.searchsorted(history.dates, np.datetime64("2024-08-05")))
+    assert aug5 in set(fired.tolist())
+    # yen squeeze at 100 on 3 Aug 2024 but BTC only -1.2 %: one market, no lift
+    aug3 = int(np.searchsorted(history.dates, np.datetime64("2024-08-03")))
+    assert history.components["yen_squeeze"][aug3] >= 75.0
+    assert aug3 not in set(fired.tolist()) and history.score[aug3] < 75.0

@@ -31,6 +31,12 @@ def test_intraday_alerts_carry_the_hour_they_went_out(history_dir: Path, isolate
     intraday = [(at, rule) for at, rule in stamps if not at.endswith(("22:00", "00:00"))]
     # BTC broke its 30-day drawdown rule during 4 Aug: told that hour, not at the close
     assert any(at.startswith("2024-08-04") and rule == "btc-drawdown" for at, rule in intraday)
+    # 5 Aug: BTC crashing intraday while the yen squeeze is at its maximum is two
+    # markets under heavy stress at once — the score-severe alert goes out on the
+    # hourly BTC values, before the 06:00 UTC low and before JGB data for the day
+    severe = [at for at, rule in stamps if rule == "score-severe" and at.startswith("2024-08-05")]
+    assert severe, result.stdout
+    assert min(severe) < "2024-08-05 06:00", severe
 
 
 def test_intraday_without_hourly_data_in_range_is_one_clear_line(

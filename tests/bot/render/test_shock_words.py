@@ -43,6 +43,24 @@ def test_no_shock_and_malformed_params_say_so_in_words() -> None:
     assert component_sentence(shock("shock", series="btc")) == NO_SHOCK
 
 
+def test_a_btc_fall_while_the_yen_squeeze_is_heavy_names_both_markets() -> None:
+    text = component_sentence(
+        shock(
+            "shock",
+            series="btc",
+            chg_1d=-7.1,
+            z_1d=-2.6,
+            with_component="yen_squeeze",
+            with_score=100.0,
+            with_at=75.0,
+        )
+    )
+    assert text.startswith("BTC fell 7.1 % today, 3× its usual daily move")
+    assert text.endswith(
+        ", while the yen squeeze is already at 100 of 100: two markets under heavy stress at once"
+    )
+
+
 def test_a_move_short_of_a_shock_never_drives_a_calm_reading() -> None:
     """The unweighted shock component names a driver only when it lifted the score."""
     import datetime as dt

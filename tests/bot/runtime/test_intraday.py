@@ -95,7 +95,11 @@ async def test_intraday_replay_moves_the_score_hourly_and_closed_days_match_the_
     aug5 = [s for s in snaps if s.as_of == AUG5]
     crypto = {s.computed_at: s.payload["components"]["crypto_liquidation"]["score"] for s in aug5}
     assert crypto[utc(AUG5, 5)] > crypto[utc(AUG5, 1)]  # the crash, hours before the close
-    assert len({s.score for s in aug5}) > 5  # the score moved hour by hour
+    assert len(set(crypto.values())) > 5  # the crypto component moved hour by hour
+    score = {s.computed_at: s.score for s in aug5}
+    assert score[utc(AUG5, 1)] < 75.0  # BTC -3 % by 01:00: not yet two markets at heavy stress
+    # BTC -6 % (over 2σ) by 02:00 with the yen squeeze at 100: severe hours before the close
+    assert min(at for at, v in score.items() if v >= 75.0) < utc(AUG5, 6)
     history = run_backtest(panel, end=end).history
     i = int(np.searchsorted(history.dates, np.datetime64(AUG5, "D")))
     closed = max(aug5, key=lambda s: s.computed_at)
