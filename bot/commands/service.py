@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -28,6 +27,7 @@ from bot.commands.answers import (
     StatsAnswer,
     StatusAnswer,
 )
+from bot.commands.args import parse_clock, parse_count, parse_level
 from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
 from bot.store.records import Subscription, SubscriptionKind
@@ -42,35 +42,10 @@ MAX_CHART_DAYS = 3650
 MAX_HISTORY = 50
 RISK_CACHE_SECONDS = 2.0  # a new snapshot shows within this; ages are always recomputed
 ADMIN_KINDS = (EventKind.TEST, EventKind.BROADCAST)  # operator messages, not market alerts
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def parse_level(text: str | None, usage: str, default: Level = Level.HIGH) -> Level:
-    if text is None or not text.strip():
-        return default
-    try:
-        return Level.parse(text)
-    except ValueError as exc:
-        raise CommandError(str(exc), usage) from None
-
-
-def parse_count(text: str | None, usage: str, default: int, maximum: int) -> int:
-    if text is None or not text.strip():
-        return default
-    if not text.strip().isdigit() or not 1 <= int(text) <= maximum:
-        raise CommandError(f"expected a whole number from 1 to {maximum}, got {text!r}", usage)
-    return int(text)
-
-
-def parse_clock(text: str, usage: str) -> dt.time:
-    match = _HHMM.match(text.strip())
-    if not match:
-        raise CommandError(f"expected a time as HH:MM, got {text!r}", usage)
-    return dt.time(int(match.group(1)), int(match.group(2)))
 
 
 class CommandService:
