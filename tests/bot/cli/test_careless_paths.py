@@ -29,11 +29,13 @@ def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def _one_error(result, expected: str) -> None:  # type: ignore[no-untyped-def]
+def _one_error(result) -> str:  # type: ignore[no-untyped-def]
+    """The one ``error:`` line of a usage failure (exit 2, no traceback)."""
     assert result.exit_code == 2, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and expected in errors[0], result.stderr
+    assert len(errors) == 1, result.stderr
     assert "Traceback" not in result.output
+    return errors[0]
 
 
 def test_chart_into_a_missing_folder_fails_before_scoring(
@@ -49,8 +51,9 @@ def test_chart_into_a_missing_folder_fails_before_scoring(
         app,
         ["backtest", "--history-dir", str(history_dir), "--chart", str(tmp_path / "no" / "x.png")],
     )
-    _one_error(
-        result, f"--chart {tmp_path / 'no' / 'x.png'}: the folder {tmp_path / 'no'} does not exist"
+    assert (
+        f"--chart {tmp_path / 'no' / 'x.png'}: the folder {tmp_path / 'no'} does not exist"
+        in _one_error(result)
     )
 
 
@@ -58,7 +61,7 @@ def test_chart_onto_a_folder(history_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["backtest", "--history-dir", str(history_dir), "--chart", str(tmp_path)]
     )
-    _one_error(result, "is a folder")
+    assert "is a folder" in _one_error(result)
 
 
 def test_demo_database_under_a_file(history_dir: Path, tmp_path: Path) -> None:
@@ -67,7 +70,7 @@ def test_demo_database_under_a_file(history_dir: Path, tmp_path: Path) -> None:
         app,
         ["demo", "--history-dir", str(history_dir), "--database", str(tmp_path / "afile" / "d.db")],
     )
-    _one_error(result, "afile is a file, not a folder")
+    assert "afile is a file, not a folder" in _one_error(result)
 
 
 def test_demo_never_deletes_a_file_that_is_not_a_database(
@@ -78,7 +81,7 @@ def test_demo_never_deletes_a_file_that_is_not_a_database(
     result = runner.invoke(
         app, ["demo", "--history-dir", str(history_dir), "--database", str(notes)]
     )
-    _one_error(result, "notes.txt is not a SQLite database (left untouched)")
+    assert "notes.txt is not a SQLite database (left untouched)" in _one_error(result)
     assert notes.read_text() == "my notes"
 
 
@@ -89,7 +92,7 @@ def test_demo_checks_the_history_dir_before_deleting_the_old_database(tmp_path: 
     result = runner.invoke(
         app, ["demo", "--history-dir", str(tmp_path / "missing"), "--database", str(old)]
     )
-    _one_error(result, f"--history-dir {tmp_path / 'missing'} does not exist")
+    assert f"--history-dir {tmp_path / 'missing'} does not exist" in _one_error(result)
     with sqlite3.connect(old) as conn:
         assert conn.execute("select name from sqlite_master").fetchall() == [("kept",)]
 
@@ -102,5 +105,8 @@ def test_a_database_file_that_is_not_sqlite(
     bogus.write_text("not a database")
     monkeypatch.setenv("CARRYWATCH_DATABASE_URL", f"sqlite+aiosqlite:///{bogus}")
     result = runner.invoke(app, command)
-    _one_error(result, f"database_url (CARRYWATCH_DATABASE_URL): {bogus} is not a SQLite database")
+    assert (
+        f"database_url (CARRYWATCH_DATABASE_URL): {bogus} is not a SQLite database"
+        in _one_error(result)
+    )
     assert bogus.read_text() == "not a database"

@@ -85,7 +85,7 @@ def test_kraken_huge_integers_are_format_errors(api_samples: Path, where: str) -
         doc["result"]["last"] = HUGE
     else:
         doc["result"]["XXBTZUSD"][0][4] = HUGE
-    problem(KrakenSource("http://x"), json.dumps(doc).encode())
+    assert isinstance(problem(KrakenSource("http://x"), json.dumps(doc).encode()), FormatProblem)
 
 
 def test_a_5000_digit_integer_is_a_bad_value(api_samples: Path) -> None:
