@@ -4,7 +4,7 @@
 (``bot.alerts.stages``) makes it, the backtest reports it, the store persists it
 as ``StoredAlert(id, event)`` and the dispatcher hands it to renderers. It
 carries structured facts only; every word and every formatted number is the
-renderers' (``bot.alerts.text`` for the headline/cause, ``bot.render``).
+renderers' (``bot.render.event_text`` for the headline/cause, ``bot.render``).
 """
 
 from __future__ import annotations
@@ -86,25 +86,6 @@ class AlertEvent:
     @property
     def resolved(self) -> bool:
         return self.kind is EventKind.RESOLVED
-
-    # Words for renderers that still read them as attributes; written in bot.alerts.text.
-    @property
-    def headline(self) -> str:
-        from bot.alerts.text import headline
-
-        return headline(self)
-
-    @property
-    def cause(self) -> str:
-        from bot.alerts.text import cause
-
-        return cause(self)
-
-    @property
-    def unit(self) -> str:
-        from bot.render.units import unit_of
-
-        return unit_of(self.indicator) if self.indicator else ""
 
     def to_json(self) -> dict[str, Any]:
         """Every fact, JSON-safe, for the store and ``backtest --json``."""

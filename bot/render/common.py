@@ -312,6 +312,8 @@ def alert_facts(event: AlertEvent) -> AlertFacts:
     """The facts of ``event``: its own structured fields where it has them, else
     derived from the rule's definition. The one place to change when AlertEvent
     grows ``indicator``/``operator``/``score_level`` (engineer path's reshaping)."""
+    from bot.render import event_text  # it builds on this module
+
     rule = _rule(event.rule)
     indicator = str(getattr(event, "indicator", "") or (rule.indicator if rule else ""))
     operator = str(getattr(event, "operator", "") or (rule.op if rule else ""))
@@ -333,8 +335,8 @@ def alert_facts(event: AlertEvent) -> AlertFacts:
         episode=event.episode,
         description=rule.description if rule else "",
         started_at=getattr(event, "started_at", None),
-        stored_headline=event.headline,
-        stored_cause=event.cause,
+        stored_headline=event_text.headline(event),
+        stored_cause=event_text.cause(event),
     )
 
 

@@ -1,4 +1,4 @@
-"""Headline and cause of an alert event, in the renderers' own words.
+"""Headline, cause and unit of an alert event, in the renderers' own words.
 
 Renderers write every message from the event's structured fields
 (``bot.render.common.alert_facts``); ``AlertEvent.headline`` is the same
@@ -44,3 +44,10 @@ def headline(event: AlertEvent) -> str:
 def cause(event: AlertEvent) -> str:
     """The rule's description (what it watches), or its name; an admin's own text."""
     return event.description or event.rule
+
+
+def unit(event: AlertEvent) -> str:
+    """The unit of the rule's indicator ("%", "bp", ...), for the stored row."""
+    from bot.render.units import unit_of
+
+    return unit_of(event.indicator) if event.indicator else ""

@@ -30,6 +30,7 @@ from bot.dispatch.routing import plan
 from bot.metrics import ALERTS, COMPONENT, EVALUATION_LATENCY, OBSERVATIONS, QUALITY_EVENTS, SCORE
 from bot.quality.events import QualityEvent
 from bot.quality.gate import QualityGate
+from bot.render.event_text import headline
 from bot.runtime.crosscheck import CrossCheck
 from bot.sources.base import FetchResult
 from bot.store import evaluations, meta, observations, subscriptions
@@ -222,7 +223,7 @@ class Pipeline:
                 COMPONENT.labels(comp.name).set(comp.score)
         for alert in result.events:
             ALERTS.labels(alert.kind.value, alert.level.label).inc()
-            log.info("alert %s %s: %s", alert.kind.value, alert.rule, alert.headline)
+            log.info("alert %s %s: %s", alert.kind.value, alert.rule, headline(alert))
         return snapshot, result.events
 
     async def resync(self, now: dt.datetime) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts.events import AlertEvent, EventKind
 from bot.notify.base import Target
+from bot.render import event_text
 from bot.store.columns import json_safe
 from bot.store.db import insert_ignoring, insert_updating
 from bot.store.models import (
@@ -138,13 +139,13 @@ async def _insert_alert(
             rule=event.rule,
             kind=event.kind.value,
             level=event.level.label,
-            headline=event.headline,
-            cause=event.cause,
+            headline=event_text.headline(event),
+            cause=event_text.cause(event),
             as_of=event.as_of,
             created_at=event.created_at,
             value=event.value,
             threshold=event.threshold,
-            unit=event.unit,
+            unit=event_text.unit(event),
             score=event.score,
             episode=event.episode,
             seq=event.seq,

@@ -13,6 +13,7 @@ import discord
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.digest import DIGEST_RULE
+from bot.render import event_text
 from bot.render.alert_words import (
     ALERT_LEVEL,
     RISK_HINT,
@@ -65,7 +66,7 @@ def _title(message: AlertMessage) -> str:
 
 def _body(e: AlertEvent) -> list[str]:
     if e.kind is EventKind.BROADCAST:
-        return [md(e.headline)]
+        return [md(event_text.headline(e))]
     if e.kind is EventKind.TEST:
         return ["No market event behind it; an operator sent it with /test_alert."]
     facts = alert_facts(e)

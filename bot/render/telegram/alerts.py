@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.digest import DIGEST_RULE
+from bot.render import event_text
 from bot.render.alert_words import (
     ALERT_LEVEL,
     RISK_HINT,
@@ -68,7 +69,7 @@ def silent(message: AlertMessage) -> bool:
 def event_lines(event: AlertEvent, tz: str | None) -> list[Line]:
     """One event's block; a broadcast is the operators' text with nothing added."""
     if event.kind is EventKind.BROADCAST:  # headline: the operator's text
-        body = [line(text) for text in event.headline.splitlines()]
+        body = [line(text) for text in event_text.headline(event).splitlines()]
         title = (
             "Weekly digest"
             if event.rule == DIGEST_RULE

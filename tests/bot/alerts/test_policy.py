@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.alerts.events import EventKind
 from bot.alerts.policy import AlertPolicy, Suppressed
+from bot.render.event_text import headline, unit
 from bot.store.rule_memory import memory_from_rows, memory_rows
 from signals.levels import Level
 from signals.rules import parse_rule
@@ -40,7 +41,7 @@ def test_escalation_then_inhibited_resolve_of_the_lower_rule() -> None:
     ]
     r = p.evaluate(snap(2, **{"usdjpy.chg_5d_pct": -5.6}), at(2))
     assert kinds(r) == [("yen-squeeze", EventKind.ESCALATED)]
-    assert r.events[0].level is Level.SEVERE and "yen jumped 5.6 %" in r.events[0].headline
+    assert r.events[0].level is Level.SEVERE and "yen jumped 5.6 %" in headline(r.events[0])
     # the severe rule clears while the high one still fires: one resolve, for severe
     assert kinds(p.evaluate(snap(3, **{"usdjpy.chg_5d_pct": -2.0}), at(3))) == [
         ("yen-squeeze", EventKind.RESOLVED)
@@ -63,7 +64,7 @@ def test_events_of_one_evaluation_share_a_snapshot_and_carry_cause() -> None:
     r = p.evaluate(snap(1, **{"usdjpy.chg_5d_pct": -3.2, "jgb.40y": 3.72}), at(1))
     assert {e.rule for e in r.events} == {"yen-surge", "jgb40y"}
     jgb = next(e for e in r.events if e.rule == "jgb40y")
-    assert "40-year Japanese bond yield is at 3.72 %" in jgb.headline and jgb.unit == "%"
+    assert "40-year Japanese bond yield is at 3.72 %" in headline(jgb) and unit(jgb) == "%"
     assert jgb.episode == "jgb40y#1" and jgb.as_of == dt.date(2024, 8, 1)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.alerts.events import AlertEvent, EventKind
 from bot.notify.base import Target
+from bot.render import event_text
 from bot.store import PlannedDelivery, RuleStateRow, Store
 from bot.store.models import (
     AlertModel,
@@ -145,9 +146,9 @@ async def test_duplicate_event_is_refused(store: Store) -> None:
                     },
                     kind=dup.kind.value,
                     level=dup.level.label,
-                    headline=dup.headline,
-                    cause=dup.cause,
-                    unit=dup.unit,
+                    headline=event_text.headline(dup),
+                    cause=event_text.cause(dup),
+                    unit=event_text.unit(dup),
                 )
             )
 

@@ -16,6 +16,7 @@ import pytest
 from bot.alerts.events import EventKind
 from bot.commands.service import CommandService
 from bot.notify.base import Target
+from bot.render.event_text import headline
 from bot.store import Store
 from bot.telegram import TelegramAdapter
 from tests.bot.telegram.conftest import ADMIN, GROUP, OTHER, T0, USER, make_alert, make_snapshot
@@ -253,7 +254,7 @@ async def test_operator_commands(telegram_standin: TelegramStandin, store: Store
     sent = await ask(tg, ADMIN, text, user_id=ADMIN)
     assert "Queued the announcement to 1 chat(s)" in (sent.plain_text or "")
     [event] = await store.recent_alerts(1)
-    assert event.headline == "Maintenance <tonight> & tomorrow\nsecond line"
+    assert headline(event) == "Maintenance <tonight> & tomorrow\nsecond line"
     empty = await ask(tg, ADMIN, "/broadcast", user_id=ADMIN)
     assert "nothing to broadcast" in (empty.plain_text or "")
     queued = await ask(tg, ADMIN, "/test_alert", user_id=ADMIN)
