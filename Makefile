@@ -23,7 +23,7 @@ ifeq ($(PG_UP),1)
 export CARRYWATCH_TEST_PG_URL ?= $(PG_URL)
 endif
 
-.PHONY: venv demo test lint bench audit lock clean
+.PHONY: venv demo test lint bench audit lock clean catalogues
 
 # Every package at the version and hash the lock names (pip refuses anything
 # else), then the project itself, built with the lock's setuptools.
@@ -42,6 +42,12 @@ lint: venv
 	$(BIN)/ruff check signals bot tests bench
 	$(BIN)/ruff format --check signals bot tests bench
 	$(BIN)/mypy
+	$(BIN)/python -m bot.i18n.catalogues check
+
+# After changing a user-facing string: refresh carrywatch.pot and each .po, then
+# translate what is new (lint fails until every language has it).
+catalogues: venv
+	$(BIN)/python -m bot.i18n.catalogues update
 
 test: lint
 	$(BIN)/pytest -q -p no:cacheprovider
