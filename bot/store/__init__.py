@@ -6,7 +6,7 @@ by Alembic. Hold a :class:`Store`; the modules beside it (``observations``,
 as functions over an ``AsyncSession`` for composing transactions.
 """
 
-from bot.store import personal_models  # noqa: F401  (registers issue-13 tables)
+from bot.store import chat_settings, personal_models  # noqa: F401  (register their tables)
 from bot.store.db import make_engine, session_factory, upgrade
 from bot.store.records import (
     ClaimedDelivery,
