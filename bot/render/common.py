@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.alerts.events import AlertEvent, EventKind
+from bot.i18n import pgettext
 from signals.levels import Level, level_for
 from signals.rules import Rule
 
@@ -33,12 +34,23 @@ LEVEL_EMOJI: dict[Level, str] = {
     Level.SEVERE: "🔴",
 }
 STALE_EMOJI = "⚪"  # a stale reading is not a calm one: never green
-LEVEL_WORD: dict[Level, str] = {
+LEVEL_WORD: dict[Level, str] = {  # English, for logs and machine output; people get level_word
     Level.LOW: "low",
     Level.ELEVATED: "elevated",
     Level.HIGH: "high",
     Level.SEVERE: "severe",
 }
+
+
+def level_word(level: Level) -> str:
+    """The level as the reader says it (zh 低/偏高/高/严重, ja 低/やや高/高/深刻)."""
+    if level is Level.LOW:
+        return pgettext("level", "low")
+    if level is Level.ELEVATED:
+        return pgettext("level", "elevated")
+    if level is Level.HIGH:
+        return pgettext("level", "high")
+    return pgettext("level", "severe")
 
 
 @dataclass(frozen=True, slots=True)
