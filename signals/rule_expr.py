@@ -11,15 +11,17 @@ Grammar (whitespace between tokens is optional)::
 Safety, because anyone in a chat can send one: no ``eval``, no regular
 expressions (a hand-written scanner that looks at each character once), and
 input longer than :data:`MAX_EXPR` is refused before scanning. Every failure is
-one :class:`RuleExprError` whose one-line message quotes the bad token, says
-where it is, and suggests the nearest valid name.
+one :class:`RuleExprError`: a ``code`` with ``params`` (the bad token as typed,
+its column, the nearest valid name) that ``bot/render`` turns into words for a
+reader in their language; ``str()`` is the same sentence in English, for the
+TOML loader, the CLI and logs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from signals.durations import format_duration, parse_duration
@@ -33,12 +35,53 @@ _MEANT = {"=>": ">=", "=<": "<=", "=": ">=", "==": ">="}
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 
 
-class RuleExprError(ValueError):
-    """An expression is wrong; ``str()`` is one line naming the token and the fix."""
+ErrorParam = str | int
 
-    def __init__(self, message: str, column: int | None = None) -> None:
-        super().__init__(" ".join(message.split()))  # never more than one line
+
+# The English sentence of each error code (str() of the error: TOML loader, CLI, logs).
+# bot/render/rule_errors.py says the same for chat readers, in their language; a test
+# pins the English of both together.
+MESSAGES: Mapping[str, str] = {
+    "not_text": "expected an expression as text, got {type}",
+    "too_long": "expression too long ({length:,} characters; at most {limit}) — "
+    "e.g. jgb.40y >= 3.8",
+    "empty": "empty expression — e.g. jgb.40y >= 3.8 or score >= 60",
+    "not_indicator": "expected an indicator at column 1, got {token} — e.g. jgb.40y >= 3.8",
+    "unknown_series": "unknown series {name} — try score, jgb.40y, usdjpy or btc",
+    "unknown_series_guess": "unknown series {name} — did you mean {guess}?",
+    "unknown_indicator": "unknown indicator {name} for {series} — "
+    "try score, jgb.40y, usdjpy or btc",
+    "unknown_indicator_guess": "unknown indicator {name} for {series} — did you mean {guess}?",
+    "unknown_component": "unknown component {name} — try score, jgb.40y, usdjpy or btc",
+    "unknown_component_guess": "unknown component {name} — did you mean {guess}?",
+    "missing_op": "{name}: missing a comparison — e.g. {name} >= 3.8",
+    "bad_op": "expected >=, >, <= or < at column {column}, got {token}",
+    "bad_op_guess": "expected >=, >, <= or < at column {column}, got {token} — "
+    "did you mean {guess}?",
+    "missing_number": "missing a number after {op} — e.g. {name} {op_raw} 3.8",
+    "bad_number": "expected a number after {op} at column {column}, got {token}",
+    "percent_misfit": "'%' does not fit {name}: write the number alone",
+    "unexpected": "unexpected {token} at column {column} — only 'for <duration>' may follow "
+    "the number, e.g. for 2d",
+    "missing_duration": "missing a duration after 'for' — e.g. for 2d",
+    "after_duration": "unexpected {token} at column {column} after the duration",
+    "bad_duration": "bad duration {token} at column {column} — e.g. 2d, 12h, 1w",
+    "for_too_long": "'for' is at most {limit}",
+}
+
+
+class RuleExprError(ValueError):
+    """An expression is wrong: ``code`` (a key of :data:`MESSAGES`), its ``params``
+    (tokens already quoted and shortened for display) and the 1-based ``column`` of
+    the bad token. ``str()`` is the one English line."""
+
+    def __init__(self, code: str, column: int | None = None, **params: ErrorParam) -> None:
+        self.code = code
+        self.params: Mapping[str, ErrorParam] = params
         self.column = column
+        super().__init__(
+            " ".join(MESSAGES[code].format(column=column, **params).split())
+        )  # one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,50 +172,40 @@ def parse_expression(
     loader passes the config's own check).
     """
     if not isinstance(text, str):
-        raise RuleExprError(f"expected an expression as text, got {type(text).__name__}")
+        raise RuleExprError("not_text", type=type(text).__name__)
     if len(text) > MAX_EXPR:
-        raise RuleExprError(
-            f"expression too long ({len(text):,} characters; at most {MAX_EXPR}) — "
-            "e.g. jgb.40y >= 3.8"
-        )
+        raise RuleExprError("too_long", length=len(text), limit=MAX_EXPR)
     catalog_ = names or catalog()
     toks = _tokens(text.lower())
     if not toks:
-        raise RuleExprError("empty expression — e.g. jgb.40y >= 3.8 or score >= 60")
+        raise RuleExprError("empty")
     name = toks[0]
     if not (name.text[0].isalpha() and name.text.isascii() and set(name.text) <= _NAME_CHARS):
-        raise RuleExprError(
-            f"expected an indicator at column 1, got {_show(name.text)} — e.g. jgb.40y >= 3.8", 1
-        )
+        raise RuleExprError("not_indicator", 1, token=_show(name.text))
     exists = known(name.text) if known is not None else name.text in catalog_
     if not exists:
-        raise RuleExprError(catalog_.unknown(name.text), 1)
+        code, params = catalog_.unknown(name.text)
+        raise RuleExprError(code, 1, **params)
     if len(toks) < 2:
-        raise RuleExprError(f"{name.text}: missing a comparison — e.g. {name.text} >= 3.8")
+        raise RuleExprError("missing_op", name=name.text)
     op_tok = toks[1]
     op = _ALIASES.get(op_tok.text, op_tok.text)
     if op not in _OPS:
         meant = _MEANT.get(op_tok.text)
-        hint = f" — did you mean {meant}?" if meant else ""
-        raise RuleExprError(
-            f"expected >=, >, <= or < at column {op_tok.column}, got {_show(op_tok.text)}{hint}",
-            op_tok.column,
-        )
+        shown = _show(op_tok.text)
+        if meant:
+            raise RuleExprError("bad_op_guess", op_tok.column, token=shown, guess=meant)
+        raise RuleExprError("bad_op", op_tok.column, token=shown)
     if len(toks) < 3:
-        raise RuleExprError(f"missing a number after {op!r} — e.g. {name.text} {op} 3.8")
+        raise RuleExprError("missing_number", op=repr(op), op_raw=op, name=name.text)
     num_tok = toks[2]
     threshold = _number(num_tok)
     if threshold is None:
-        raise RuleExprError(
-            f"expected a number after {op!r} at column {num_tok.column}, got {_show(num_tok.text)}",
-            num_tok.column,
-        )
+        raise RuleExprError("bad_number", num_tok.column, op=repr(op), token=_show(num_tok.text))
     rest = toks[3:]
     if rest and rest[0].text == "%":
         if not _in_percent(name.text):
-            raise RuleExprError(
-                f"'%' does not fit {name.text}: write the number alone", rest[0].column
-            )
+            raise RuleExprError("percent_misfit", rest[0].column, name=name.text)
         rest = rest[1:]
     for_ = _for_clause(rest)
     return RuleExpr(name.text, op, threshold, for_)
@@ -183,27 +216,17 @@ def _for_clause(rest: list[_Token]) -> dt.timedelta:
         return dt.timedelta(0)
     head = rest[0]
     if head.text != "for":
-        raise RuleExprError(
-            f"unexpected {_show(head.text)} at column {head.column} — only 'for <duration>' "
-            "may follow the number, e.g. for 2d",
-            head.column,
-        )
+        raise RuleExprError("unexpected", head.column, token=_show(head.text))
     if len(rest) < 2:
-        raise RuleExprError("missing a duration after 'for' — e.g. for 2d", head.column)
+        raise RuleExprError("missing_duration", head.column)
     if len(rest) > 2:
         extra = rest[2]
-        raise RuleExprError(
-            f"unexpected {_show(extra.text)} at column {extra.column} after the duration",
-            extra.column,
-        )
+        raise RuleExprError("after_duration", extra.column, token=_show(extra.text))
     tok = rest[1]
     try:
         value = parse_duration(tok.text)
     except ValueError:
-        raise RuleExprError(
-            f"bad duration {_show(tok.text)} at column {tok.column} — e.g. 2d, 12h, 1w",
-            tok.column,
-        ) from None
+        raise RuleExprError("bad_duration", tok.column, token=_show(tok.text)) from None
     if value > MAX_FOR:
-        raise RuleExprError(f"'for' is at most {format_duration(MAX_FOR)}", tok.column)
+        raise RuleExprError("for_too_long", tok.column, limit=format_duration(MAX_FOR))
     return value

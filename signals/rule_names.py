@@ -50,32 +50,35 @@ class Catalog:
         found = difflib.get_close_matches(name, among or self.names, n=1, cutoff=0.6)
         return found[0] if found else None
 
-    def unknown(self, name: str) -> str:
-        """One line saying what is wrong with ``name`` and what was probably meant."""
+    def unknown(self, name: str) -> tuple[str, dict[str, str]]:
+        """What is wrong with ``name`` and what was probably meant, as the error code of
+        :class:`signals.rule_expr.RuleExprError` and its params (``guess`` when one helps)."""
         shown = name if len(name) <= 40 else name[:37] + "…"
         series = self.series_of(name)
+        params: dict[str, str]
         if series is not None and series != name:
             own = tuple(n for n in self.names if n.startswith(series + ".") or n == series)
             guess = self.nearest(name, own)
-            what = f"unknown indicator {shown!r} for {series}"
+            code, params = "unknown_indicator", {"name": repr(shown), "series": series}
         elif name in ("score",) or name.startswith("component."):
             guess = self.nearest(name)
-            what = f"unknown component {shown!r}"
+            code, params = "unknown_component", {"name": repr(shown)}
         else:
             head = _series_part(name, self.suffixes)
             guess = self.nearest(name)
             if head != name:
                 series_guess = self.nearest(head, self.series)
-                what = f"unknown series {head!r}"
+                code, params = "unknown_series", {"name": repr(head)}
                 guess = (
                     f"{series_guess}{name[len(head) :]}"
                     if series_guess and f"{series_guess}{name[len(head) :]}" in self
                     else guess
                 )
             else:
-                what = f"unknown series {shown!r}"
-        hint = f" — did you mean {guess}?" if guess else " — try score, jgb.40y, usdjpy or btc"
-        return what + hint
+                code, params = "unknown_series", {"name": repr(shown)}
+        if guess:
+            return code + "_guess", {**params, "guess": guess}
+        return code, params
 
 
 def _series_part(name: str, suffixes: frozenset[str]) -> str:

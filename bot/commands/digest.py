@@ -12,14 +12,18 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from babel import dates as babel_dates
+
 from bot.commands.answers import CommandError
 from bot.digest.job import delivery_target
 from bot.digest.schedule import WEEKDAYS, next_due
+from bot.i18n import N_, _, babel_locale
+from bot.i18n.formats import decimal
 from bot.notify.base import Target
 from bot.store.digests import DigestPrefs, Digests
 from bot.store.store import Store
 
-USAGE = "/digest on|off [day] [HH:00] [zone] — e.g. /digest on fri 18:00 Europe/Berlin"
+USAGE = N_("/digest on|off [day] [HH:00] [zone] — e.g. /digest on fri 18:00 Europe/Berlin")
 DEFAULT_DAY, DEFAULT_HOUR = 0, 8
 MAX_ARGS = 200
 _FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -35,13 +39,23 @@ class DigestAnswer:
     def lines(self) -> list[str]:
         p = self.prefs
         if p is None or not p.enabled:
-            return ["Weekly digest: off.", "Turn it on with /digest on (default Monday 08:00)."]
-        day = WEEKDAYS[p.weekday].capitalize()
-        lines = [f"Weekly digest: on, {day} {p.hour:02d}:00 {p.tz}."]
+            return [
+                _("Weekly digest: off."),
+                _("Turn it on with /digest on (default Monday 08:00)."),
+            ]
+        locale = babel_locale()
+        day = babel_dates.get_day_names("abbreviated", locale=locale)[p.weekday]
+        lines = [
+            _("Weekly digest: on, {day} {hour}:00 {zone}.").format(
+                day=day, hour=f"{p.hour:02d}", zone=p.tz
+            )
+        ]
         if self.next_at is not None:
             local = self.next_at.astimezone(zoneinfo.ZoneInfo(p.tz))
-            lines.append(f"Next one: {local:%a %d %b %Y %H:%M %Z}.")
-        lines.append("Score path, biggest moves in JGB 20–40y, USD/JPY and BTC, and the alerts.")
+            # TRANSLATORS: a CLDR date pattern (EEE weekday, dd day, MMM month, y year).
+            when = babel_dates.format_datetime(local, _("EEE dd MMM y HH:mm"), locale=locale)
+            lines.append(_("Next one: {when} {zone}.").format(when=when, zone=local.tzname()))
+        lines.append(_("Score path, biggest moves in JGB 20–40y, USD/JPY and BTC, and the alerts."))
         return lines
 
 
@@ -54,21 +68,30 @@ def _parse(args: list[str], tz: str) -> tuple[int, int, str]:
             day = _DAYS[low]
         elif word[:2].isdigit() and (len(word) == 2 or word[2:] == ":00"):
             if not 0 <= int(word[:2]) <= 23:
-                raise CommandError(f"hour {word!r} is not 00–23", USAGE)
+                raise CommandError(_("hour {hour} is not 00–23").format(hour=repr(word)), _(USAGE))
             hour = int(word[:2])
         elif ":" in word and word.replace(":", "").isdigit():
-            raise CommandError(f"the digest goes out on the hour: {word!r} → use HH:00", USAGE)
+            raise CommandError(
+                _("the digest goes out on the hour: {time} → use HH:00").format(time=repr(word)),
+                _(USAGE),
+            )
         elif "/" in word or word.upper() == "UTC":
             try:
                 zoneinfo.ZoneInfo(word)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 raise CommandError(
-                    f"unknown time zone {word[:40]!r}; use an IANA name like Asia/Tokyo", USAGE
+                    _("unknown time zone {zone}; use an IANA name like Asia/Tokyo").format(
+                        zone=repr(word[:40])
+                    ),
+                    _(USAGE),
                 ) from None
             tz = word
         else:
             raise CommandError(
-                f"expected a day (mon…sun), HH:00 or a zone, got {word[:30]!r}", USAGE
+                _("expected a day (mon…sun), HH:00 or a zone, got {word}").format(
+                    word=repr(word[:30])
+                ),
+                _(USAGE),
             )
     return day, hour, tz
 
@@ -91,7 +114,9 @@ class DigestService:
     async def handle(self, owner: Target, text: str) -> DigestAnswer:
         """``on …`` / ``off`` / empty, as typed after /digest."""
         if len(text) > MAX_ARGS:
-            raise CommandError(f"too long ({len(text):,} characters)", USAGE)
+            raise CommandError(
+                _("too long ({length} characters)").format(length=decimal(len(text))), _(USAGE)
+            )
         verb, *args = text.split() or [""]
         verb = verb.lower()
         if verb == "":
@@ -104,9 +129,13 @@ class DigestService:
                 )
             return self._answer(prefs)
         if verb != "on":
-            raise CommandError(f"expected on or off, got {verb[:20]!r}", USAGE)
+            raise CommandError(
+                _("expected on or off, got {word}").format(word=repr(verb[:20])), _(USAGE)
+            )
         if owner.platform == "discord" and await delivery_target(self._store, owner) is None:
-            raise CommandError("this server has no alert channel yet", "/alerts channel <channel>")
+            raise CommandError(
+                _("this server has no alert channel yet"), "/alerts channel <channel>"
+            )
         day, hour, tz = _parse(args, await self._zone(owner))
         prefs = await self._digests.put(DigestPrefs(owner, True, day, hour, tz), self._clock())
         return self._answer(prefs)

@@ -2,8 +2,8 @@
 
 Adapters pass the owner (a chat, a topic, a Discord DM or ``guild:<id>`` for a
 server) and the text as typed; every mistake comes back as a one-line
-``CommandError``. ``add`` and ``test`` answer with the historical preview
-(lines + a chart) so nobody subscribes blind.
+``CommandError`` in the reader's language. ``add`` and ``test`` answer with the
+historical preview (lines + a chart) so nobody subscribes blind.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.commands.answers import CommandError
+from bot.i18n import N_, _
 from bot.notify.base import Target
+from bot.render.rule_errors import rule_error_text
 from bot.render.rule_preview import preview_lines
 from bot.rules.previews import PreviewHistory
 from bot.store.personal_rules import (
@@ -28,12 +30,13 @@ from signals.rule_expr import MAX_EXPR, RuleExpr, RuleExprError, parse_expressio
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
-ADD_USAGE = "/rule add <expr> [name] — e.g. /rule add jgb.40y >= 3.8 jgb40"
-TEST_USAGE = "/rule test <expr> — e.g. /rule test btc.drawdown_30d <= -20 for 2d"
-REMOVE_USAGE = "/rule remove <name> — see /rule list for the names"
+# Usage lines and messages are translated when raised: _(ADD_USAGE).
+ADD_USAGE = N_("/rule add <expr> [name] — e.g. /rule add jgb.40y >= 3.8 jgb40")
+TEST_USAGE = N_("/rule test <expr> — e.g. /rule test btc.drawdown_30d <= -20 for 2d")
+REMOVE_USAGE = N_("/rule remove <name> — see /rule list for the names")
 MAX_NAME = 32
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
-NO_HISTORY = "No history is loaded here, so there is no preview (set CARRYWATCH_HISTORY_DIR)."
+NO_HISTORY = N_("No history is loaded here, so there is no preview (set CARRYWATCH_HISTORY_DIR).")
 
 
 def server_owner(guild_id: int | str) -> Target:
@@ -111,14 +114,14 @@ class RulesService:
         Cheap and synchronous, so an adapter can refuse before it acknowledges
         (a Discord error then stays private instead of following a public defer).
         """
-        usage = ADD_USAGE if adding else TEST_USAGE
+        usage = _(ADD_USAGE if adding else TEST_USAGE)
         expr_text, name = split_name(text, name) if adding else (text, None)
         _parse(expr_text, usage)
         if name is not None and not valid_name(name):
             raise CommandError(_bad_name(name), usage)
 
     async def test(self, text: str, *, chart: bool = True) -> PreviewAnswer:
-        expr = _parse(text, TEST_USAGE)
+        expr = _parse(text, _(TEST_USAGE))
         return await self._preview(str(expr), chart)
 
     async def add(
@@ -126,21 +129,27 @@ class RulesService:
     ) -> RuleAdded:
         """Store a rule; ``name`` None takes a last name-like word of ``text``, or makes one."""
         expr_text, name = split_name(text, name)
-        expr = _parse(expr_text, ADD_USAGE)
+        expr = _parse(expr_text, _(ADD_USAGE))
         existing = await self._rules.owned(owner)
         if name is None:
             name = _free_name(expr.indicator, {r.name for r in existing})
         elif not valid_name(name):
-            raise CommandError(_bad_name(name), ADD_USAGE)
+            raise CommandError(_bad_name(name), _(ADD_USAGE))
         try:
             row = await self._rules.add(owner, name, str(expr), created_by, self._clock())
         except RuleLimitError as exc:
             raise CommandError(
-                f"{exc} — remove one first (/rule list, /rule remove <name>)"
+                _(
+                    "this chat already has {limit} rules, the most it can hold — remove one "
+                    "first (/rule list, /rule remove <name>)"
+                ).format(limit=exc.limit)
             ) from None
         except RuleNameTakenError:
             raise CommandError(
-                f"there is already a rule called {name!r} here — pick another name", ADD_USAGE
+                _("there is already a rule called {name} here — pick another name").format(
+                    name=repr(name)
+                ),
+                _(ADD_USAGE),
             ) from None
         await self._changed()
         return RuleAdded(row, len(existing) + 1, self.limit, await self._preview(str(expr), True))
@@ -151,11 +160,16 @@ class RulesService:
     async def remove(self, owner: Target, name: str) -> PersonalRuleRow:
         name = name.strip().lower()
         if not name:
-            raise CommandError("which rule? give its name", REMOVE_USAGE)
+            raise CommandError(_("which rule? give its name"), _(REMOVE_USAGE))
         current = {r.name: r for r in await self._rules.owned(owner)}
         if name not in current or not await self._rules.remove(owner, name):
-            have = ", ".join(sorted(current)[:10]) or "none yet"
-            raise CommandError(f"no rule called {_show(name)} here (rules: {have})", REMOVE_USAGE)
+            if current:
+                message = _("no rule called {name} here (rules: {rules})").format(
+                    name=_show(name), rules=_(", ").join(sorted(current)[:10])
+                )
+            else:
+                message = _("no rule called {name} here (rules: none yet)").format(name=_show(name))
+            raise CommandError(message, _(REMOVE_USAGE))
         await self._changed()
         return current[name]
 
@@ -169,13 +183,15 @@ class RulesService:
             log.warning("rule preview failed: %s", exc)
             result = None
         if result is None:
-            return PreviewAnswer(expr, (expr, NO_HISTORY), None, None)
+            return PreviewAnswer(expr, (expr, _(NO_HISTORY)), None, None)
         lines = tuple(preview_lines(result.preview))
         return PreviewAnswer(expr, lines, result.chart, result.preview)
 
 
 def _bad_name(name: str) -> str:
-    return f"bad rule name {_show(name)}: 1–{MAX_NAME} lowercase letters, digits, - or _"
+    return _("bad rule name {name}: 1–{limit} lowercase letters, digits, - or _").format(
+        name=_show(name), limit=MAX_NAME
+    )
 
 
 def _show(text: str) -> str:
@@ -186,7 +202,7 @@ def _parse(text: str, usage: str) -> RuleExpr:
     try:
         return parse_expression(text)
     except RuleExprError as exc:
-        raise CommandError(str(exc), usage) from None
+        raise CommandError(rule_error_text(exc), usage) from None
 
 
 def split_name(text: str, name: str | None) -> tuple[str, str | None]:
@@ -194,7 +210,7 @@ def split_name(text: str, name: str | None) -> tuple[str, str | None]:
     text = text.strip()
     if name is not None or len(text) > MAX_EXPR:
         return text, name
-    head, _, last = text.rpartition(" ")
+    head, _sep, last = text.rpartition(" ")
     if not head or not valid_name(last.lower()):
         return text, None
     try:

@@ -1,7 +1,8 @@
 """The platform-neutral command service: every chat command is answered here, once.
 
 Adapters parse a command, call one method, and render the returned answer; any
-user mistake comes back as ``CommandError(message, usage)`` for them to show.
+user mistake comes back as ``CommandError(message, usage)`` for them to show,
+already in the reader's language (the adapter sets it around the call).
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from bot.commands.answers import (
     StatsAnswer,
     StatusAnswer,
 )
-from bot.commands.args import parse_clock, parse_count, parse_level
+from bot.commands.args import parse_clock, parse_count, parse_delta, parse_level
 from bot.commands.feeds import feed_statuses
+from bot.i18n import N_, _
 from bot.notify.base import Target
 from bot.store.records import Subscription, SubscriptionKind
 from bot.store.store import Store
 from bot.throttle.charts import ChartBusy, ChartRenderer
-from signals.durations import format_duration, parse_duration
+from signals.durations import format_duration
 from signals.levels import Level
 
 Clock = Callable[[], dt.datetime]
@@ -42,6 +44,7 @@ MAX_CHART_DAYS = 3650
 MAX_HISTORY = 50
 RISK_CACHE_SECONDS = 2.0  # a new snapshot shows within this; ages are always recomputed
 ADMIN_KINDS = (EventKind.TEST, EventKind.BROADCAST)  # operator messages, not market alerts
+UNKNOWN_ZONE = N_("unknown time zone {zone} (use an IANA name like Asia/Tokyo)")
 
 
 def _utcnow() -> dt.datetime:
@@ -86,13 +89,13 @@ class CommandService:
                 stored = await self._store.latest_snapshot()
                 if stored is None:
                     raise CommandError(
-                        "No score yet: the first poll has not finished. Try again in a minute."
+                        _("No score yet: the first poll has not finished. Try again in a minute.")
                     )
                 now = self._clock()
                 stale = tuple(f.series for f in await feed_statuses(self._store, now) if f.stale)
                 cached = (time.monotonic(), stored.payload, stored.computed_at, stale)
                 self._risk_cache = cached
-        _, payload, computed_at, stale = cached
+        _at, payload, computed_at, stale = cached
         return RiskAnswer.from_payload(payload, computed_at, self._clock(), stale)
 
     async def chart(self, days: str | int | None = None) -> ChartAnswer:
@@ -100,10 +103,10 @@ class CommandService:
         with this period's alerts as markers. Title and caption describe the data
         actually drawn; nothing to draw is a CommandError, not an empty chart.
         Rendered on one worker thread with a short queue; identical charts cached briefly."""
-        usage = "/chart [days|all] — e.g. /chart 180 (1 to 3650), /chart all"
+        usage = _("/chart [days|all] — e.g. /chart 180 (1 to 3650), /chart all")
         latest = await self._store.latest_snapshot()
         if latest is None:
-            raise CommandError("No score yet, so nothing to chart.")
+            raise CommandError(_("No score yet, so nothing to chart."))
         end = latest.as_of
         n: int | None
         if days is not None and str(days).strip().lower() in ("all", "max"):
@@ -134,7 +137,9 @@ class CommandService:
             shown = drawn(data)
         except NoChartData:
             raise CommandError(
-                f"No scores between {start.isoformat()} and {end.isoformat()} to chart."
+                _("No scores between {start} and {end} to chart.").format(
+                    start=start.isoformat(), end=end.isoformat()
+                )
             ) from None
 
         async def build() -> ChartData:
@@ -144,7 +149,7 @@ class CommandService:
             png = await self._charts.render((n, end, latest.computed_at, markers), build)
         except ChartBusy:
             raise CommandError(
-                "Busy drawing other charts right now; try again shortly.", usage
+                _("Busy drawing other charts right now; try again shortly."), usage
             ) from None
         return ChartAnswer(
             png,
@@ -163,7 +168,7 @@ class CommandService:
         """The ``n`` newest alerts this chat received (sent to it), newest first; test
         alerts and broadcasts left out before counting. Without ``target``, every alert."""
         count = parse_count(
-            None if n is None else str(n), "/history [n] — e.g. /history 5", 10, MAX_HISTORY
+            None if n is None else str(n), _("/history [n] — e.g. /history 5"), 10, MAX_HISTORY
         )
         alerts = await self._store.recent_alerts(
             count, target, exclude=ADMIN_KINDS, sent_only=target is not None
@@ -206,7 +211,7 @@ class CommandService:
         guild_id: str | None = None,
     ) -> SettingsAnswer:
         """Subscribe, or re-subscribe keeping every setting; only a given level changes one."""
-        usage = "/subscribe [low|elevated|high|severe] — default high"
+        usage = _("/subscribe [low|elevated|high|severe] — default high")
         lvl = parse_level(level, usage) if level is not None and level.strip() else None
         before = await self._store.get_subscription(target)
         if before is None:
@@ -230,25 +235,23 @@ class CommandService:
         return self._settings(sub)
 
     async def set_level(self, target: Target, level: str) -> SettingsAnswer:
-        lvl = parse_level(level, "/settings level <low|elevated|high|severe>")
+        lvl = parse_level(level, _("/settings level <low|elevated|high|severe>"))
         return self._settings(await self._update(target, min_level=lvl))
 
     async def set_quiet(
         self, target: Target, start: str, end: str, tz: str = "UTC"
     ) -> SettingsAnswer:
-        usage = (
+        usage = _(
             "/settings quiet <HH:MM> <HH:MM> [time zone] — "
             "e.g. /settings quiet 22:00 07:00 Europe/Berlin"
         )
         begin, finish = parse_clock(start, usage), parse_clock(end, usage)
         if begin == finish:
-            raise CommandError("quiet hours need different start and end times", usage)
+            raise CommandError(_("quiet hours need different start and end times"), usage)
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(
-                f"unknown time zone {tz!r} (use an IANA name like Asia/Tokyo)", usage
-            ) from None
+            raise CommandError(_(UNKNOWN_ZONE).format(zone=repr(tz)), usage) from None
         return self._settings(
             await self._update(target, quiet_start=begin, quiet_end=finish, tz=tz)
         )
@@ -257,40 +260,42 @@ class CommandService:
         return self._settings(await self._update(target, quiet_start=None, quiet_end=None))
 
     async def mute(self, target: Target, duration: str) -> SettingsAnswer:
-        usage = "/settings mute <duration> — e.g. 30m, 2h, 1d (severe alerts still go through)"
-        try:
-            delta = parse_duration(duration)
-        except ValueError as exc:
-            raise CommandError(str(exc), usage) from None
+        usage = _("/settings mute <duration> — e.g. 30m, 2h, 1d (severe alerts still go through)")
+        delta = parse_delta(duration, usage)
         if not dt.timedelta(minutes=1) <= delta <= dt.timedelta(days=30):
-            raise CommandError(f"mute for 1m to 30d, not {format_duration(delta)}", usage)
+            raise CommandError(
+                _("mute for 1m to 30d, not {duration}").format(duration=format_duration(delta)),
+                usage,
+            )
         return self._settings(await self._update(target, mute_until=self._clock() + delta))
 
     async def unmute(self, target: Target) -> SettingsAnswer:
         return self._settings(await self._update(target, mute_until=None))
 
     async def set_timezone(self, target: Target, tz: str) -> SettingsAnswer:
-        usage = "timezone <zone> — e.g. Europe/Berlin, Asia/Tokyo, America/New_York"
+        usage = _("timezone <zone> — e.g. Europe/Berlin, Asia/Tokyo, America/New_York")
         name = tz.strip()
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(
-                f"unknown time zone {tz!r} (use an IANA name like Asia/Tokyo)", usage
-            ) from None
+            raise CommandError(_(UNKNOWN_ZONE).format(zone=repr(tz)), usage) from None
         return self._settings(await self._update(target, tz=name))
 
     async def set_ping_role(self, target: Target, role_id: str | None) -> SettingsAnswer:
         """Mention a role (its id) on severe alerts; None stops pinging."""
         if role_id is not None and not role_id.isdigit():
-            raise CommandError(f"not a role id: {role_id!r}", "/alerts ping [role]")
+            raise CommandError(
+                _("not a role id: {role}").format(role=repr(role_id)), "/alerts ping [role]"
+            )
         return self._settings(await self._update(target, ping_role=role_id))
 
     async def mute_rule(self, target: Target, rule: str) -> SettingsAnswer:
         current = await self._require(target)
         if rule not in self._rules:
             raise CommandError(
-                f"unknown rule {rule!r}; rules: {', '.join(self._rules)}",
+                _("unknown rule {rule}; rules: {rules}").format(
+                    rule=repr(rule), rules=_(", ").join(self._rules)
+                ),
                 "/settings mute_rule <rule>",
             )
         muted = tuple(sorted({*current.muted_rules, rule}))
@@ -307,7 +312,7 @@ class CommandService:
         """Queue ``text`` to every active subscription; returns how many chats."""
         body = text.strip()
         if not body:
-            raise CommandError("nothing to broadcast", "/broadcast <text>")
+            raise CommandError(_("nothing to broadcast"), "/broadcast <text>")
         return await self._enqueue(
             EventKind.BROADCAST, Level.LOW, body, "Message from the operators."
         )
@@ -324,7 +329,7 @@ class CommandService:
         now = self._clock()
         targets = [s.target for s in await self._store.active_subscriptions()]
         if not targets:
-            raise CommandError("no active subscriptions to send to")
+            raise CommandError(_("no active subscriptions to send to"))
         event = AlertEvent(
             rule=f"admin-{kind.value}",
             kind=kind,
@@ -344,7 +349,7 @@ class CommandService:
     async def _require(self, target: Target) -> Subscription:
         sub = await self._store.get_subscription(target)
         if sub is None or not sub.active:
-            raise CommandError("this chat is not subscribed yet", "/subscribe [level]")
+            raise CommandError(_("this chat is not subscribed yet"), "/subscribe [level]")
         return sub
 
     async def _update(self, target: Target, **changes: object) -> tuple[Subscription, Subscription]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.commands.rules import RuleAdded, RuleList
+from bot.i18n import _
 from bot.store.personal_rules import PersonalRuleRow
 
 
 def added_lines(answer: RuleAdded) -> list[str]:
-    head = (
-        f"Rule '{answer.rule.name}' added ({answer.count} of {answer.limit}): "
-        f"I'll alert here when {answer.rule.expr}."
+    head = _("Rule '{name}' added ({count} of {limit}): I'll alert here when {expr}.").format(
+        name=answer.rule.name, count=answer.count, limit=answer.limit, expr=answer.rule.expr
     )
     return [head, *answer.preview.lines]
 
@@ -17,13 +17,19 @@ def added_lines(answer: RuleAdded) -> list[str]:
 def list_lines(answer: RuleList) -> list[str]:
     if not answer.rules:
         return [
-            f"No personal rules here yet (up to {answer.limit}).",
-            "Add one: /rule add jgb.40y >= 3.8 — try it first with /rule test.",
+            _("No personal rules here yet (up to {limit}).").format(limit=answer.limit),
+            _("Add one: /rule add jgb.40y >= 3.8 — try it first with /rule test."),
         ]
-    lines = [f"Personal rules here ({len(answer.rules)} of {answer.limit}):"]
+    lines = [
+        _("Personal rules here ({count} of {limit}):").format(
+            count=len(answer.rules), limit=answer.limit
+        )
+    ]
     lines += [f"• {r.name}: {r.expr}" for r in answer.rules]
     return lines
 
 
 def removed_line(row: PersonalRuleRow) -> str:
-    return f"Rule '{row.name}' removed ({row.expr}). No more alerts from it."
+    return _("Rule '{name}' removed ({expr}). No more alerts from it.").format(
+        name=row.name, expr=row.expr
+    )

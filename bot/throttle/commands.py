@@ -6,6 +6,8 @@ nothing. Everything is in memory and O(1) per command: a token bucket per user
 and per chat (a short burst allowed, then a steady rate), and a length bound on
 the arguments checked before any parsing, so a 5,000-character argument is
 refused in microseconds instead of reaching a parser or being echoed back.
+A refusal is words only when read (:attr:`Refusal.text`), so it comes out in the
+language the adapter set for the reply, not the one current at check time.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from bot.i18n import _
 
 #: Longest argument text (everything after the command) most commands accept.
 MAX_ARGS_CHARS = 100
@@ -41,23 +45,35 @@ HEAVY_USER_BUDGET = Budget(burst=3, every=20.0)  # charts: 3 quickly, then one p
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why a command was not run, as the one line the user reads."""
+    """Why a command was not run; :attr:`text` is the one line the user reads."""
 
     reason: str  # "too_long" | "user_rate" | "chat_rate"
-    text: str
+    command: str = ""  # too_long: the command
+    limit: int = 0  # too_long: characters allowed after it
+    wait: int = 0  # *_rate: whole seconds until it is worth trying again
     silent: bool = False  # already told within this wait: answer nothing (no reply flood)
+
+    @property
+    def text(self) -> str:
+        if self.reason == "too_long":
+            return _(
+                "That is too long for /{command}: at most {limit} characters after it."
+            ).format(command=self.command, limit=self.limit)
+        if self.reason == "user_rate":
+            return _("Easy — you are sending commands fast. Try again in {wait} s.").format(
+                wait=self.wait
+            )
+        return _("Easy — this chat is sending commands fast. Try again in {wait} s.").format(
+            wait=self.wait
+        )
 
 
 def too_long(command: str, limit: int) -> Refusal:
-    return Refusal(
-        "too_long", f"That is too long for /{command}: at most {limit} characters after it."
-    )
+    return Refusal("too_long", command=command, limit=limit)
 
 
 def slow_down(seconds: float, who: str) -> Refusal:
-    wait = max(1, math.ceil(seconds))
-    scope = "you are" if who == "user_rate" else "this chat is"
-    return Refusal(who, f"Easy — {scope} sending commands fast. Try again in {wait} s.")
+    return Refusal(who, wait=max(1, math.ceil(seconds)))
 
 
 class _Bucket:
@@ -111,7 +127,7 @@ class CommandGuard:
             bucket = self._buckets[(kind, key)]
             refusal = slow_down(worst, "chat_rate" if kind == "chat" else "user_rate")
             if bucket.told_until > now:
-                return Refusal(refusal.reason, refusal.text, silent=True)
+                return replace(refusal, silent=True)
             bucket.told_until = now + worst
             return refusal
         for k in keys:

@@ -3,7 +3,8 @@
 Every function takes a platform-neutral answer (``bot.commands.answers``) and
 returns an embed already cut to Discord's limits. Text from the answers is
 plain; Discord renders a little Markdown in embeds, so anything a user or a
-market feed could have written goes through :func:`md` first.
+market feed could have written goes through :func:`md` first. Words are gettext
+templates in the reader's language (set by the adapter).
 """
 
 from __future__ import annotations
@@ -21,8 +22,16 @@ from bot.commands.answers import (
     SettingsAnswer,
     StatusAnswer,
 )
+from bot.i18n import _, ngettext, pgettext
 from bot.render.alert_words import ALERT_LEVEL, headline
-from bot.render.common import alert_facts, clock_range, duration_words, local_time, mark
+from bot.render.common import (
+    alert_facts,
+    clock_range,
+    duration_words,
+    level_word,
+    local_time,
+    mark,
+)
 from bot.render.discord.limits import fit_embed
 from bot.render.risk_words import risk_details, risk_summary
 from bot.render.status_words import feed_lines
@@ -58,7 +67,7 @@ def risk_embed(answer: RiskAnswer, now: dt.datetime) -> discord.Embed:
     )
     for row in risk_details(answer):
         embed.add_field(name=row.title, value=md(row.text), inline=False)
-    embed.set_footer(text="Score computed")
+    embed.set_footer(text=_("Score computed"))
     return fit_embed(embed)
 
 
@@ -66,27 +75,33 @@ def history_embed(answer: HistoryAnswer) -> discord.Embed:
     """What this server's alert channel received, newest first, in its time zone."""
     count = len(answer.alerts)
     if not count:
-        title = "No alerts in this server yet"
+        title = _("No alerts in this server yet")
     elif count < answer.requested:
-        title = f"All {count} alert{'s' if count != 1 else ''} this server received"
+        title = ngettext(
+            "All {count} alert this server received",
+            "All {count} alerts this server received",
+            count,
+        ).format(count=count)
     else:
-        title = f"The last {count} alert{'s' if count != 1 else ''} in this server"
+        title = ngettext(
+            "The last {count} alert in this server", "The last {count} alerts in this server", count
+        ).format(count=count)
     embed = discord.Embed(
         title=title,
         colour=colour(max((a.level for a in answer.alerts), default=Level.LOW)),
     )
     if not count:
-        embed.description = "A moderator turns alerts on with `/alerts channel`."
+        embed.description = _("A moderator turns alerts on with `/alerts channel`.")
     for event in answer.alerts:
         facts = alert_facts(event)
-        word = "" if event.kind is EventKind.RESOLVED else f"{ALERT_LEVEL[event.level]}: "
+        word = "" if event.kind is EventKind.RESOLVED else f"{_(ALERT_LEVEL[event.level])}: "
         name = f"{mark(event.kind, event.level)} {local_time(event.created_at, answer.tz)}"
         embed.add_field(name=name, value=md(word + headline(facts)), inline=False)
     return fit_embed(embed)
 
 
 def _when(at: dt.datetime | None) -> str:
-    return discord.utils.format_dt(at, "R") if at is not None else "never"
+    return discord.utils.format_dt(at, "R") if at is not None else _("never")
 
 
 def status_embed(
@@ -96,60 +111,72 @@ def status_embed(
     provider errors stay in the logs."""
     lines = feed_lines(answer)
     embed = discord.Embed(
-        title="carrywatch status",
+        title=_("carrywatch status"),
         colour=colour(Level.LOW if all(f.ok for f in lines) else Level.HIGH),
     )
     text = "\n".join(f"{'✅' if f.ok else '⚠️'} **{f.name}**: {md(f.text)}" for f in lines)
-    embed.add_field(name="Feeds", value=text or "no feeds yet", inline=False)
-    embed.add_field(name="Last score", value=_when(answer.last_snapshot_at))
+    embed.add_field(name=_("Feeds"), value=text or _("no feeds yet"), inline=False)
+    embed.add_field(name=_("Last score"), value=_when(answer.last_snapshot_at))
     last = answer.last_alert
     embed.add_field(
-        name="Last alert",
+        name=_("Last alert"),
         value=f"{_when(last.created_at)}: {md(headline(alert_facts(last)))}"
         if last
-        else "none yet",
+        else _("none yet"),
     )
-    embed.add_field(name="This server's alerts", value=_guild_alerts(guild_channel, guild_settings))
-    embed.set_footer(text=f"version {answer.version or 'dev'} · up {duration_words(answer.uptime)}")
+    embed.add_field(
+        name=_("This server's alerts"), value=_guild_alerts(guild_channel, guild_settings)
+    )
+    embed.set_footer(
+        text=_("version {version} · up {uptime}").format(
+            version=answer.version or "dev", uptime=duration_words(answer.uptime)
+        )
+    )
     return fit_embed(embed)
 
 
 def _guild_alerts(channel_id: int | None, settings: SettingsAnswer | None) -> str:
     if channel_id is None or settings is None:
-        return "no alert channel (a moderator runs `/alerts channel`)"
+        return _("no alert channel (a moderator runs `/alerts channel`)")
     where = f"<#{channel_id}>"
     if settings.broken_reason:
-        return f"⚠️ broken: {md(settings.broken_reason)} — was {where}; run `/alerts channel` again"
+        return _("⚠️ broken: {reason} — was {channel}; run `/alerts channel` again").format(
+            reason=md(settings.broken_reason), channel=where
+        )
     if not settings.subscribed:
-        return f"off (was {where})"
-    return f"{where} at {settings.min_level.label} or above"
+        return _("off (was {channel})").format(channel=where)
+    return _("{channel} at {level} or above").format(
+        channel=where, level=level_word(settings.min_level)
+    )
 
 
 def settings_embed(channel_id: int | None, answer: SettingsAnswer, note: str = "") -> discord.Embed:
     """A server's alert settings; ``note`` (what just changed) as the description."""
     embed = discord.Embed(
-        title="Alert settings", description=note or None, colour=colour(answer.min_level)
+        title=_("Alert settings"), description=note or None, colour=colour(answer.min_level)
     )
-    embed.add_field(name="Channel", value=_guild_alerts(channel_id, answer), inline=False)
-    embed.add_field(name="Minimum level", value=answer.min_level.label)
+    embed.add_field(name=_("Channel"), value=_guild_alerts(channel_id, answer), inline=False)
+    embed.add_field(name=_("Minimum level"), value=level_word(answer.min_level))
     quiet = (
         f"{clock_range(answer.quiet_start, answer.quiet_end)} {answer.tz}"
         if answer.quiet_start and answer.quiet_end
-        else "off"
+        else pgettext("quiet hours", "off")
     )
-    embed.add_field(name="Quiet hours", value=quiet)
-    embed.add_field(name="Time zone", value=answer.tz)
+    embed.add_field(name=_("Quiet hours"), value=quiet)
+    embed.add_field(name=_("Time zone"), value=answer.tz)
     embed.add_field(
-        name="Muted until",
-        value=discord.utils.format_dt(answer.mute_until, "f") if answer.mute_until else "not muted",
-    )
-    embed.add_field(
-        name="Ping on severe",
-        value=f"<@&{answer.ping_role}>" if answer.ping_role else "nobody",
+        name=_("Muted until"),
+        value=discord.utils.format_dt(answer.mute_until, "f")
+        if answer.mute_until
+        else _("not muted"),
     )
     embed.add_field(
-        name="Muted rules",
-        value=", ".join(f"`{r}`" for r in answer.muted_rules) or "none",
+        name=_("Ping on severe"),
+        value=f"<@&{answer.ping_role}>" if answer.ping_role else _("nobody"),
+    )
+    embed.add_field(
+        name=_("Muted rules"),
+        value=_(", ").join(f"`{r}`" for r in answer.muted_rules) or _("none"),
         inline=False,
     )
     return fit_embed(embed)
@@ -157,10 +184,10 @@ def settings_embed(channel_id: int | None, answer: SettingsAnswer, note: str = "
 
 def help_embed(commands: Sequence[tuple[str, str]]) -> discord.Embed:
     """``commands`` are ``(usage, description)`` pairs taken from the synced tree."""
-    embed = discord.Embed(title="carrywatch", description=HELP_INTRO, colour=colour(Level.LOW))
+    embed = discord.Embed(title="carrywatch", description=_(HELP_INTRO), colour=colour(Level.LOW))
     lines = [f"`{usage}` — {description}" for usage, description in commands]
-    embed.add_field(name="Commands", value="\n".join(lines), inline=False)
-    embed.set_footer(text="/alerts needs the Manage Server permission")
+    embed.add_field(name=_("Commands"), value="\n".join(lines), inline=False)
+    embed.set_footer(text=_("/alerts needs the Manage Server permission"))
     return fit_embed(embed)
 
 
@@ -168,5 +195,5 @@ def error_text(message: str, usage: str = "") -> str:
     """A user mistake, shown ephemerally: what went wrong and how to call the command."""
     text = f"⚠️ {md(message)}"
     if usage:
-        text += f"\nUsage: `{usage}`"
+        text += "\n" + _("Usage: `{usage}`").format(usage=usage)
     return text[:2000]

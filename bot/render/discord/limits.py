@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.i18n import _
+
 TITLE = 256
 DESCRIPTION = 4096
 FIELDS = 25
@@ -63,7 +65,8 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
               for f in embed.fields]  # fmt: skip
     if len(fields) > FIELDS:
         left_out = len(fields) - (FIELDS - 1)
-        fields = [*fields[: FIELDS - 1], (f"… and {left_out} more", EMPTY, False)]
+        more = _("… and {count} more").format(count=left_out)
+        fields = [*fields[: FIELDS - 1], (more, EMPTY, False)]
     out.clear_fields()
     for name, value, inline in fields:
         out.add_field(name=name, value=value, inline=inline)
@@ -79,7 +82,7 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
         dropped += 1
         over -= len(last.name or "") + len(last.value or "")
     if dropped:
-        note = f"… {dropped} more not shown"
+        note = _("… {count} more not shown").format(count=dropped)
         if embed_size(out) + len(note) + 1 <= TOTAL:
             out.add_field(name=note, value=EMPTY, inline=False)
     return out

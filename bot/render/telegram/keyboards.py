@@ -1,5 +1,7 @@
 """The /settings inline keyboard and its callback data.
 
+Button labels are in the reader's language; callback data never is (it is parsed back).
+
 Callback data is ``cw:<action>[:<arg>]`` (at most 64 bytes, Telegram's limit):
 ``cw:level:high``, ``cw:quiet:22:00-07:00``, ``cw:quiet:off``, ``cw:mute:8h``,
 ``cw:unmute``. :func:`parse_callback` is the only reader, so the adapter never
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.commands.answers import SettingsAnswer
+from bot.i18n import _
+from bot.render.common import level_word
 from signals.levels import Level
 
 PREFIX = "cw"
@@ -36,8 +40,8 @@ def parse_callback(raw: str | None) -> ButtonPress | None:
     """The press, or None for data this keyboard never produced."""
     if not raw:
         return None
-    prefix, _, rest = raw.partition(":")
-    action, _, arg = rest.partition(":")
+    prefix, _sep, rest = raw.partition(":")
+    action, _sep, arg = rest.partition(":")
     if prefix != PREFIX or action not in ACTIONS:
         return None
     return ButtonPress(action, arg)
@@ -56,7 +60,7 @@ def settings_keyboard(current: SettingsAnswer) -> InlineKeyboardMarkup | None:
         return None
     levels = [
         InlineKeyboardButton(
-            f"{'✓ ' if lv == current.min_level else ''}{lv.label}",
+            f"{'✓ ' if lv == current.min_level else ''}{level_word(lv)}",
             callback_data=data("level", lv.label),
         )
         for lv in Level
@@ -65,9 +69,9 @@ def settings_keyboard(current: SettingsAnswer) -> InlineKeyboardMarkup | None:
         InlineKeyboardButton(_quiet_label(s, e, current), callback_data=data("quiet", f"{s}-{e}"))
         for s, e in QUIET_PRESETS
     ]
-    quiet.append(InlineKeyboardButton("quiet off", callback_data=data("quiet", "off")))
+    quiet.append(InlineKeyboardButton(_("quiet off"), callback_data=data("quiet", "off")))
     mute = [InlineKeyboardButton(f"🔕 {d}", callback_data=data("mute", d)) for d in MUTE_PRESETS]
-    mute.append(InlineKeyboardButton("🔔 unmute", callback_data=data("unmute")))
+    mute.append(InlineKeyboardButton(_("🔔 unmute"), callback_data=data("unmute")))
     return InlineKeyboardMarkup([levels, quiet, mute])
 
 
@@ -76,4 +80,4 @@ RISK_DETAILS = "cwrisk:details"  # not under PREFIX: /settings' handler never se
 
 def risk_keyboard() -> InlineKeyboardMarkup:
     """The "Details" button under the short /risk answer."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Details", callback_data=RISK_DETAILS)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(_("Details"), callback_data=RISK_DETAILS)]])
