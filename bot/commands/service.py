@@ -235,7 +235,7 @@ class CommandService:
         return self._settings(sub)
 
     async def set_level(self, target: Target, level: str) -> SettingsAnswer:
-        lvl = parse_level(level, _("/settings level <low|elevated|high|severe>"))
+        lvl = parse_level(level, "/settings level <low|elevated|high|severe>")
         return self._settings(await self._update(target, min_level=lvl))
 
     async def set_quiet(
