@@ -13,6 +13,13 @@ from signals.durations import MAX_DURATION_CHARS, parse_duration
 from signals.levels import Level
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+SHOWN = 30  # characters of a bad argument quoted back: enough to see it, never a flood
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error line, cut to :data:`SHOWN` characters."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return repr(text if len(text) <= SHOWN else text[: SHOWN - 3] + "…")
 
 
 def parse_level(text: str | None, usage: str, default: Level = Level.HIGH) -> Level:
@@ -23,7 +30,7 @@ def parse_level(text: str | None, usage: str, default: Level = Level.HIGH) -> Le
     except ValueError:
         raise CommandError(
             _("unknown level {text}; choose one of: low, elevated, high, severe").format(
-                text=repr(text)
+                text=shown(text)
             ),
             usage,
         ) from None
@@ -35,7 +42,7 @@ def parse_count(text: str | None, usage: str, default: int, maximum: int) -> int
     if not text.strip().isdigit() or not 1 <= int(text) <= maximum:
         raise CommandError(
             _("expected a whole number from 1 to {maximum}, got {text}").format(
-                maximum=maximum, text=repr(text)
+                maximum=maximum, text=shown(text)
             ),
             usage,
         )
@@ -45,7 +52,9 @@ def parse_count(text: str | None, usage: str, default: int, maximum: int) -> int
 def parse_clock(text: str, usage: str) -> dt.time:
     match = _HHMM.match(text.strip())
     if not match:
-        raise CommandError(_("expected a time as HH:MM, got {text}").format(text=repr(text)), usage)
+        raise CommandError(
+            _("expected a time as HH:MM, got {text}").format(text=shown(text)), usage
+        )
     return dt.time(int(match.group(1)), int(match.group(2)))
 
 
@@ -59,9 +68,9 @@ def parse_delta(text: str, usage: str) -> dt.timedelta:
                 limit=MAX_DURATION_CHARS
             )
         elif str(exc).endswith("far too long"):
-            message = _("bad duration {text}: far too long").format(text=repr(text))
+            message = _("bad duration {text}: far too long").format(text=shown(text))
         else:
             message = _(
                 "bad duration {text}: use a number and a unit, e.g. 30m, 2h, 1d, 1d12h, 1w"
-            ).format(text=repr(text))
+            ).format(text=shown(text))
         raise CommandError(message, usage) from None

@@ -28,7 +28,7 @@ from bot.commands.answers import (
     StatsAnswer,
     StatusAnswer,
 )
-from bot.commands.args import parse_clock, parse_count, parse_delta, parse_level
+from bot.commands.args import parse_clock, parse_count, parse_delta, parse_level, shown
 from bot.commands.feeds import feed_statuses
 from bot.i18n import N_, _
 from bot.notify.base import Target
@@ -251,7 +251,7 @@ class CommandService:
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(_(UNKNOWN_ZONE).format(zone=repr(tz)), usage) from None
+            raise CommandError(_(UNKNOWN_ZONE).format(zone=shown(tz)), usage) from None
         return self._settings(
             await self._update(target, quiet_start=begin, quiet_end=finish, tz=tz)
         )
@@ -278,14 +278,14 @@ class CommandService:
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(_(UNKNOWN_ZONE).format(zone=repr(tz)), usage) from None
+            raise CommandError(_(UNKNOWN_ZONE).format(zone=shown(tz)), usage) from None
         return self._settings(await self._update(target, tz=name))
 
     async def set_ping_role(self, target: Target, role_id: str | None) -> SettingsAnswer:
         """Mention a role (its id) on severe alerts; None stops pinging."""
         if role_id is not None and not role_id.isdigit():
             raise CommandError(
-                _("not a role id: {role}").format(role=repr(role_id)), "/alerts ping [role]"
+                _("not a role id: {role}").format(role=shown(role_id)), "/alerts ping [role]"
             )
         return self._settings(await self._update(target, ping_role=role_id))
 
@@ -294,7 +294,7 @@ class CommandService:
         if rule not in self._rules:
             raise CommandError(
                 _("unknown rule {rule}; rules: {rules}").format(
-                    rule=repr(rule), rules=_(", ").join(self._rules)
+                    rule=shown(rule), rules=_(", ").join(self._rules)
                 ),
                 "/settings mute_rule <rule>",
             )

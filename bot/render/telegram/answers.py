@@ -237,7 +237,7 @@ def unsubscribed_doc(was_subscribed: bool) -> Doc:
 def _counts(title: str, counts: Iterable[tuple[str, int]]) -> list[Line | str]:
     rows = sorted(counts)
     lines: list[Line | str] = [line(b(title))]
-    lines += [line(f"• {k}: {v}") for k, v in rows] or [_("• none")]
+    lines += [line("• ", code(k), f": {v}") for k, v in rows] or [_("• none")]
     return lines
 
 
