@@ -123,6 +123,8 @@ def _record(state: StandinState, method: str, message: JSONDict, p: Params, **ex
             link_preview_options=p.json("link_preview_options"),
             photo_bytes=extra.get("photo_bytes"),
             disable_notification=(p.text("disable_notification") or "").lower() == "true",
+            photo=extra.get("photo"),
+            photo_filename=extra.get("photo_filename"),
         )
     )
 
@@ -156,7 +158,10 @@ def send_photo(state: StandinState, p: Params) -> JSONDict:
         state, chat, p, photo=photo_sizes(data, key), caption=plain or None,
         reply_markup=markup, reply_to_message=reply,
     )  # fmt: skip
-    _record(state, "sendPhoto", message, p, text=caption, photo_bytes=len(data) if data else None)
+    _record(
+        state, "sendPhoto", message, p, text=caption, photo_bytes=len(data) if data else None,
+        photo=data, photo_filename=p.upload_filename("photo"),
+    )  # fmt: skip
     return message
 
 

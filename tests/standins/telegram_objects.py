@@ -116,6 +116,11 @@ class Params:
             return value
         return self.text(name)
 
+    def upload_filename(self, name: str) -> str | None:
+        """The filename of a multipart file part (None for a file_id/URL or no part)."""
+        value = self.raw.get(name)
+        return value.filename if isinstance(value, FileField) else None
+
 
 @dataclass(frozen=True)
 class ChatInfo:
