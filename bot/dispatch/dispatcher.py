@@ -19,8 +19,8 @@ from typing import Any
 
 from bot.alerts.attachments import Attachment, ChartRenderer
 from bot.alerts.events import AlertMessage
-from bot.dispatch.limits import Limiter
 from bot.digest.chart import DigestCharts
+from bot.dispatch.limits import Limiter
 from bot.dispatch.routing import held_window
 from bot.metrics import DELIVERIES, DELIVERY_LATENCY
 from bot.notify.base import Delivered, Notifier, RetryAfter, SendResult, Target
