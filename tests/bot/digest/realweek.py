@@ -39,9 +39,7 @@ class RealWeeks:
 def real_weeks(history_dir: Path, first: dt.date, last: dt.date) -> RealWeeks:
     panel = load_history_panel(history_dir, start=first - dt.timedelta(days=800), end=last)
     scored = score_history(panel)
-    snaps = tuple(
-        scored.snapshot(i) for i in range(len(scored)) if first <= scored.date(i) <= last
-    )
+    snaps = tuple(scored.snapshot(i) for i in range(len(scored)) if first <= scored.date(i) <= last)
     obs = tuple(
         Observation(s, ts.date(), float(v), "history")
         for s in SERIES
