@@ -22,6 +22,7 @@ from tests.standins.telegram_objects import (
     chat_json,
     chat_member_json,
     now_unix,
+    photo_error,
     photo_sizes,
     utf16_len,
 )
@@ -150,9 +151,11 @@ def send_photo(state: StandinState, p: Params) -> JSONDict:
     if not photo:
         raise ApiError(400, "Bad Request: there is no photo in the request")
     caption, plain = _checked_text(p, "caption", 1024, "Bad Request: message caption is too long")
+    data = photo if isinstance(photo, bytes) else None
+    if data is not None and (refused := photo_error(data)) is not None:
+        raise ApiError(400, refused)
     markup, reply = _reply_markup(p), _reply_to(state, chat.id, p)
     state.admit(chat.id)
-    data = photo if isinstance(photo, bytes) else None
     key = f"{chat.id}_{len(state.sent)}"
     message = _new_message(
         state, chat, p, photo=photo_sizes(data, key), caption=plain or None,

@@ -231,6 +231,20 @@ def image_size(data: bytes) -> tuple[int, int]:
     return 1280, 720
 
 
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+
+
+def photo_error(data: bytes) -> str | None:
+    """Telegram's refusal of an uploaded photo, or None: bytes that are no image, or a
+    photo whose width + height exceed 10,000 or whose sides differ more than 20-fold."""
+    if not data.startswith(IMAGE_SIGNATURES):
+        return "Bad Request: IMAGE_PROCESS_FAILED"
+    width, height = image_size(data)
+    if width + height > 10_000 or max(width, height) > 20 * max(1, min(width, height)):
+        return "Bad Request: PHOTO_INVALID_DIMENSIONS"
+    return None
+
+
 def photo_sizes(data: bytes | None, file_key: str) -> list[JSONDict]:
     """The thumbnails Telegram returns for an uploaded photo: 90, 320 and full size."""
     width, height = image_size(data) if data else (1280, 720)
