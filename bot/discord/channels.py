@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.commands.answers import CommandError, SettingsAnswer
 from bot.commands.service import CommandService
+from bot.i18n import _
 from bot.notify.base import Target
 from bot.store.store import Store
 
@@ -75,7 +76,7 @@ class AlertChannels:
         """The guild's alert channel as a target; a CommandError when none was chosen."""
         channel = await self.current(guild_id)
         if channel is None:
-            raise CommandError("this server has no alert channel yet", NOT_SET_USAGE)
+            raise CommandError(_("this server has no alert channel yet"), NOT_SET_USAGE)
         return channel_target(channel)
 
     async def settings(self, guild_id: int) -> tuple[int | None, SettingsAnswer | None]:

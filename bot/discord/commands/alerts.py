@@ -20,6 +20,7 @@ from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
+from bot.i18n import _
 from bot.render.discord.answers import settings_embed
 from bot.render.settings_words import change_sentence
 
@@ -46,7 +47,9 @@ def _check_bot_can_post(interaction: discord.Interaction[Any], channel: Any) -> 
     if missing:
         names = ", ".join(m.replace("_", " ").title() for m in missing)
         raise CommandError(
-            f"I can't post in {channel.mention}: missing {names}. Give me those there, then retry."
+            _(
+                "I can't post in {channel}: missing {permissions}. Give me those there, then retry."
+            ).format(channel=channel.mention, permissions=names)
         )
 
 
@@ -140,7 +143,7 @@ class AlertsGroup(app_commands.Group):
 
         async def change() -> SettingsAnswer:
             if end is None:
-                raise CommandError("give an end time too", "/alerts quiet — e.g. 22:00 07:00")
+                raise CommandError(_("give an end time too"), _("/alerts quiet — e.g. 22:00 07:00"))
             current = await self._service.settings(target)
             return await self._service.set_quiet(target, start, end, current.tz)
 

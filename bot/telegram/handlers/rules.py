@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.commands.answers import CommandError
 from bot.commands.rules import PreviewAnswer, RulesService
+from bot.i18n import _
 from bot.render.rule_answers import added_lines, list_lines, removed_line
 from bot.render.telegram.text import CAPTION_LIMIT, Doc, b, line
 from bot.telegram.access import chat_admin_only
@@ -44,7 +45,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         if chat is None:
             return
         owner = target_of(chat, update.effective_message)
-        verb, _, arg = rest_of(update.effective_message).partition(" ")
+        verb, _sep, arg = rest_of(update.effective_message).partition(" ")
         user = update.effective_user
         if verb.lower() == "add":
             added = await rules.add(owner, arg, created_by=str(user.id) if user else "")
@@ -59,7 +60,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         if chat is None:
             return
         text = rest_of(update.effective_message)
-        verb, _, arg = text.partition(" ")
+        verb, _sep, arg = text.partition(" ")
         verb = verb.lower()
         if verb in ("add", "remove", "rm", "delete"):
             await guarded_change(update, context)
@@ -70,7 +71,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
             answer = await rules.test(arg)
             await _send(update, list(answer.lines), answer)
         else:
-            shown = verb[:20] or "nothing"
-            raise CommandError(f"unknown /rule action {shown!r}", USAGE)
+            shown = verb[:20] or _("nothing")
+            raise CommandError(_("unknown /rule action {action}").format(action=repr(shown)), USAGE)
 
     return [CommandHandler("rule", answering(rule))]

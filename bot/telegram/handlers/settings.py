@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.commands.answers import CommandError, SettingsAnswer
 from bot.commands.service import CommandService
+from bot.i18n import _
 from bot.notify.base import Target
 from bot.render.settings_words import change_sentence
 from bot.render.telegram.answers import changed_doc, settings_doc
@@ -50,7 +51,7 @@ async def apply_text(service: CommandService, target: Target, args: list[str]) -
         return await service.mute_rule(target, rest[0])
     if verb == "unmute_rule" and len(rest) == 1:
         return await service.unmute_rule(target, rest[0])
-    raise CommandError(f"I can't read /settings {' '.join(args)}", USAGE)
+    raise CommandError(_("I can't read /settings {args}").format(args=" ".join(args)), USAGE)
 
 
 async def apply_button(
@@ -61,7 +62,7 @@ async def apply_button(
     if press.action == "quiet" and press.arg == "off":
         return await service.clear_quiet(target)
     if press.action == "quiet":
-        start, _, end = press.arg.partition("-")
+        start, _sep, end = press.arg.partition("-")
         current = await service.settings(target)
         return await service.set_quiet(target, start, end, current.tz)
     if press.action == "mute":
