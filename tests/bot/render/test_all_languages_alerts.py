@@ -404,3 +404,44 @@ def test_digest_text_in_every_language(day: dt.date, history_dir: Path) -> None:
         assert len(text.splitlines()) >= 3
     assert len(set(texts.values())) == 3
     assert "压力分数" in texts["zh"] and "ストレススコア" in texts["ja"]
+
+
+# -- the shared helpers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "ago_5", "span", "one_day_old"),
+    [
+        ("en", "Tue 6 Aug", "5 min ago", "2 h 10 min", "as of Tue 6 Aug, 1 day old"),
+        ("zh", "8月6日周二", "5分钟前", "2小时10分钟", "数据截至8月6日周二，已过1天"),
+        ("ja", "8月6日(火)", "5分前", "2時間10分", "8月6日(火)時点、1日前のデータ"),
+    ],
+)
+def test_time_words_follow_the_locale(
+    lang: str, day: str, ago_5: str, span: str, one_day_old: str
+) -> None:
+    """Days by CLDR (Babel) for zh and ja, the house style kept for English; the
+    plural of "day" by the language's rules."""
+    from bot.render.common import ago, data_age_text, day_text, duration_words
+
+    with i18n.use(lang):
+        assert day_text(dt.date(2024, 8, 6)) == day
+        assert ago(dt.timedelta(minutes=5)) == ago_5
+        assert duration_words(dt.timedelta(hours=2, minutes=10)) == span
+        now = dt.datetime(2024, 8, 7, 9, 0, tzinfo=dt.UTC)
+        assert data_age_text(dt.date(2024, 8, 6), now) == one_day_old
+        two_days = data_age_text(dt.date(2024, 8, 6), now + dt.timedelta(days=1))
+        assert two_days == one_day_old.replace("1", "2").replace("day old", "days old")
+
+
+def test_the_local_time_is_the_readers_zone() -> None:
+    """A 21:00 UTC close reads 06:00 the next day in Tokyo, 05:00 in Shanghai."""
+    from bot.render.common import local_time
+
+    close = dt.datetime(2024, 8, 5, 21, 0, tzinfo=dt.UTC)
+    with i18n.use("ja"):
+        assert local_time(close, "Asia/Tokyo") == "8月6日(火) 06:00 JST"
+    with i18n.use("zh"):
+        assert local_time(close, "Asia/Shanghai") == "8月6日周二 05:00 CST"
+    with i18n.use("en"):
+        assert local_time(close, "Europe/Berlin") == "Mon 5 Aug 23:00 CEST"
