@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from bot import i18n
 from bot.alerts.attachments import DIGEST_SCORE, ChartSpec
 from bot.alerts.events import AlertEvent, EventKind
 from bot.digest import DIGEST_RULE
@@ -22,6 +23,7 @@ from bot.digest.content import MARKETS, SUPERLONG, build_digest, digest_text
 from bot.digest.schedule import due_on
 from bot.dispatch.routing import quiet_end
 from bot.notify.base import Target
+from bot.store.chat_settings import ChatSettings
 from bot.store.digests import Digests
 from bot.store.records import PlannedDelivery
 from bot.store.store import Store
@@ -75,6 +77,7 @@ class DigestJob:
     def __init__(self, store: Store, clock: Callable[[], dt.datetime]) -> None:
         self._store = store
         self._digests = Digests(store)
+        self._chats = ChatSettings(store)
         self._clock = clock
 
     async def run_once(self) -> list[Target]:
@@ -90,11 +93,16 @@ class DigestJob:
                 log.info("digest for %s skipped: no alert channel", prefs.owner)
                 continue
             owner = prefs.owner
+            # The text is written when queued, so in the owner's chosen language now;
+            # the chart is drawn at send time in the same language (DigestCharts).
+            language = await self._chats.language(owner.platform, owner.chat_id)
+            with i18n.use(language):
+                note = await digest_for(self._store, day, now)
             event = AlertEvent(
                 rule=RULE,
                 kind=EventKind.BROADCAST,
                 level=Level.LOW,
-                note=await digest_for(self._store, day, now),
+                note=note,
                 description=CAUSE,
                 as_of=day,
                 created_at=now,
