@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import discord
@@ -89,15 +88,9 @@ def english_left(text: str) -> list[str]:
     return out
 
 
-def check_text(text: str, lang: str, where: str, foreign: Iterable[str] = ()) -> None:
-    """``foreign``: words another area renders into this answer (the alert and risk
-    words of bot/render/common, risk_words, status_words); its own all-languages
-    test holds those to the same standard, so they are left out of the English check."""
+def check_text(text: str, lang: str, where: str) -> None:
     assert not PLACEHOLDER.search(text), f"{where} [{lang}]: leftover placeholder in {text!r}"
     if lang != "en":
-        for part in sorted(foreign, key=len, reverse=True):
-            if part:
-                text = text.replace(part, " ").replace(discord.utils.escape_markdown(part), " ")
         left = english_left(text)
         assert not left, f"{where} [{lang}]: English left {left} in {text!r}"
 
@@ -108,7 +101,6 @@ def check_telegram(
     where: str,
     *,
     caption: bool = False,
-    foreign: Iterable[str] = (),
     words: bool = True,
 ) -> None:
     """``words=False``: markup and length only (a document cut mid-line by ``fit``)."""
@@ -122,10 +114,10 @@ def check_telegram(
     limit = CAPTION_LIMIT if caption else MESSAGE_LIMIT
     assert 0 < utf16_len(doc.plain) <= limit, f"{where} [{lang}]: {utf16_len(doc.plain)} > {limit}"
     if words:
-        check_text("".join(parser.prose), lang, where, foreign)
+        check_text("".join(parser.prose), lang, where)
 
 
-def check_embed(embed: discord.Embed, lang: str, where: str, foreign: Iterable[str] = ()) -> None:
+def check_embed(embed: discord.Embed, lang: str, where: str) -> None:
     parts = [embed.title or "", embed.description or "", embed.footer.text or ""]
     assert len(embed.title or "") <= limits.TITLE
     assert len(embed.description or "") <= limits.DESCRIPTION
@@ -135,7 +127,7 @@ def check_embed(embed: discord.Embed, lang: str, where: str, foreign: Iterable[s
         assert 0 < len(field.value or "") <= limits.FIELD_VALUE, f"{where} [{lang}]: value"
         parts += [field.name or "", field.value or ""]
     assert limits.embed_size(embed) <= limits.TOTAL, f"{where} [{lang}]: embed over 6,000"
-    check_text(_CODE_MD.sub(" ", "\n".join(parts)), lang, where, foreign)
+    check_text(_CODE_MD.sub(" ", "\n".join(parts)), lang, where)
 
 
 def check_discord_text(text: str, lang: str, where: str) -> None:
