@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from bot.alerts.events import AlertEvent, EventKind, Reason
+from bot.charts.fonts import ChartFontMissing
 from bot.charts.score import ChartData, NoChartData, drawn, render_score_chart
 from bot.commands.answers import (
     ChartAnswer,
@@ -30,12 +32,14 @@ from bot.commands.answers import (
 from bot.commands.args import parse_clock, parse_count, parse_level
 from bot.commands.feeds import feed_statuses
 from bot.notify.base import Target
+from bot.render.chart_words import chart_unavailable
 from bot.store.records import Subscription, SubscriptionKind
 from bot.store.store import Store
 from bot.throttle.charts import ChartBusy, ChartRenderer
 from signals.durations import format_duration, parse_duration
 from signals.levels import Level
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 CHART_SERIES = ("jgb.30y", "jgb.40y", "usdjpy", "btc")
 MAX_CHART_DAYS = 3650
@@ -146,6 +150,9 @@ class CommandService:
             raise CommandError(
                 "Busy drawing other charts right now; try again shortly.", usage
             ) from None
+        except ChartFontMissing as exc:  # a broken install: say so in one line, log why
+            log.error("%s", exc)
+            raise CommandError(chart_unavailable()) from None
         return ChartAnswer(
             png,
             first=shown.first,

@@ -9,17 +9,21 @@ then each preview is a walk over arrays in memory (milliseconds; see
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.charts.rule_preview import RuleChartData, render_rule_chart
-from bot.render.rule_preview import rule_title
+from bot import i18n
+from bot.charts.fonts import ChartFontMissing
+from bot.charts.rule_preview import RuleChartData, render_rule_chart, warm_up
 from signals.backtest import indicator_array
 from signals.engine import ScoredHistory, score_history
 from signals.preview import Preview, personal_rule, preview
 from signals.rule_expr import RuleExpr, parse_expression
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def load_scored_history(history_dir: Path) -> ScoredHistory:
 def chart_data(history: ScoredHistory, result: Preview) -> RuleChartData:
     column = indicator_array(history, result.rule.indicator)
     has = ~np.isnan(column)
-    return RuleChartData(history.dates[has], column[has], result, rule_title(result))
+    return RuleChartData(history.dates[has], column[has], result)
 
 
 def preview_expr(history: ScoredHistory, expr: RuleExpr, name: str = "preview") -> Preview:
@@ -61,19 +65,32 @@ class PreviewHistory:
         if self._history is None and self._dir is not None:
             async with self._lock:
                 if self._history is None:
-                    self._history = await asyncio.to_thread(load_scored_history, self._dir)
+                    self._history = await asyncio.to_thread(_load_and_warm, self._dir)
         return self._history
 
-    async def run(self, text: str, *, chart: bool = True) -> PreviewResult | None:
-        """Parse ``text`` (RuleExprError on a mistake) and preview it; None without history."""
+    async def run(
+        self, text: str, *, chart: bool = True, language: str | None = None
+    ) -> PreviewResult | None:
+        """Parse ``text`` (RuleExprError on a mistake) and preview it, the chart in
+        ``language`` (default: the current one); None without history. Without the
+        CJK font a zh/ja preview comes without its chart (logged), never with boxes."""
         expr = parse_expression(text)
         history = await self.history()
         if history is None:
             return None
+        lang = language or i18n.current()
         result = await asyncio.to_thread(preview_expr, history, expr)  # keep the loop free
-        png = (
-            await asyncio.to_thread(render_rule_chart, chart_data(history, result))
-            if chart
-            else None
-        )
+        png = None
+        if chart:
+            try:
+                png = await asyncio.to_thread(render_rule_chart, chart_data(history, result), lang)
+            except ChartFontMissing as exc:
+                log.error("%s", exc)
         return PreviewResult(result, png)
+
+
+def _load_and_warm(history_dir: Path) -> ScoredHistory:
+    """The history, and matplotlib ready to chart it (import, fonts: ~0.5 s once)."""
+    history = load_scored_history(history_dir)
+    warm_up()
+    return history
