@@ -49,7 +49,7 @@ async def test_chart_defers_then_sends_the_png_in_an_embed(
     [embed] = followup.embeds
     assert embed["image"]["url"] == "attachment://carrywatch-score.png"
     # the caption names the dates drawn: 60 days back from the newest score, 5 Aug 2024
-    assert "from Thu 6 Jun 2024 to Mon 5 Aug 2024" in embed["description"]
+    assert "from Thu, Jun 6, 2024 to Mon, Aug 5, 2024" in embed["description"]
     assert "You asked" not in embed["description"]
 
 
