@@ -171,6 +171,20 @@ def test_the_rule_chart_speaks_the_language_given_to_its_worker(
     assert in_thread == expected
 
 
+def test_a_reused_figure_carries_nothing_from_the_chart_before(history_dir: Path) -> None:
+    """Each thread redraws one figure: a chart drawn after others (a rule without a
+    clear line, one that never fired) is byte-identical to the same chart drawn first."""
+    charts = [rule_data(history_dir, t) for t in ("score >= 60", "jgb.40y >= 9", "btc >= 1")]
+    assert not charts[1].preview.fires  # 9 % on the 40y JGB: never
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        first = [pool.submit(rule_preview.render_rule_chart, c, "zh").result() for c in charts]
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        again = [
+            pool.submit(rule_preview.render_rule_chart, c, "zh").result() for c in charts[::-1]
+        ]
+    assert again[::-1] == first and len(set(first)) == 3
+
+
 def test_month_and_day_ticks_come_from_babel(history_dir: Path) -> None:
     labels = {}
     for language in ("en", "ja"):
