@@ -79,14 +79,21 @@ class PreviewHistory:
         if history is None:
             return None
         lang = language or i18n.current()
-        result = await asyncio.to_thread(preview_expr, history, expr)  # keep the loop free
-        png = None
-        if chart:
-            try:
-                png = await asyncio.to_thread(render_rule_chart, chart_data(history, result), lang)
-            except ChartFontMissing as exc:
-                log.error("%s", exc)
-        return PreviewResult(result, png)
+        # one hop to a worker thread for both: the loop stays free, no second handoff
+        return await asyncio.to_thread(_preview_and_chart, history, expr, chart, lang)
+
+
+def _preview_and_chart(
+    history: ScoredHistory, expr: RuleExpr, chart: bool, language: str
+) -> PreviewResult:
+    result = preview_expr(history, expr)
+    if not chart:
+        return PreviewResult(result, None)
+    try:
+        return PreviewResult(result, render_rule_chart(chart_data(history, result), language))
+    except ChartFontMissing as exc:
+        log.error("%s", exc)
+        return PreviewResult(result, None)
 
 
 def _load_and_warm(history_dir: Path) -> ScoredHistory:
