@@ -176,17 +176,11 @@ def _line_label(text: Any, y: float, template: str, above: bool) -> None:
 
 
 def warm_up() -> None:
-    """Import matplotlib, register the fonts and draw one throwaway chart, so the
-    first preview someone waits for costs what every later one does."""
+    """Import matplotlib, register the fonts and draw this thread's figure once in
+    every language, so the first preview someone waits for costs what later ones do."""
     prepare()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+    canvas = _canvas()
     for language in i18n.LANGUAGES:  # glyph caches for Latin and CJK alike
         with i18n.use(language):
-            fig = Figure(figsize=(2, 1), dpi=DPI)
-            FigureCanvasAgg(fig)
-            ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
-            ax.plot([0, 1], [0, 1])
-            ax.set_title(_("threshold {value}").format(value="1"))
-            fig.savefig(io.BytesIO(), format="png", dpi=DPI)
+            canvas.title.set_text(_("threshold {value}").format(value="1"))
+            png(canvas.fig)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from signals.preview import Preview, personal_rule, preview
 from signals.rule_expr import RuleExpr, parse_expression
 
 log = logging.getLogger(__name__)
+# Previews walk and draw on ONE thread: its matplotlib figure and glyph caches stay
+# warm (built once, at start, by warm_up) and previews never draw on the loop.
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rule-preview")
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,10 @@ class PreviewHistory:
         if self._history is None and self._dir is not None:
             async with self._lock:
                 if self._history is None:
-                    self._history = await asyncio.to_thread(_load_and_warm, self._dir)
+                    history = await asyncio.to_thread(load_scored_history, self._dir)
+                    loop = asyncio.get_running_loop()
+                    await loop.run_in_executor(_WORKER, warm_up)
+                    self._history = history
         return self._history
 
     async def run(
@@ -79,8 +86,9 @@ class PreviewHistory:
         if history is None:
             return None
         lang = language or i18n.current()
-        # one hop to a worker thread for both: the loop stays free, no second handoff
-        return await asyncio.to_thread(_preview_and_chart, history, expr, chart, lang)
+        # one hop to the preview thread for both: the loop stays free, its figure is warm
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_WORKER, _preview_and_chart, history, expr, chart, lang)
 
 
 def _preview_and_chart(
@@ -94,10 +102,3 @@ def _preview_and_chart(
     except ChartFontMissing as exc:
         log.error("%s", exc)
         return PreviewResult(result, None)
-
-
-def _load_and_warm(history_dir: Path) -> ScoredHistory:
-    """The history, and matplotlib ready to chart it (import, fonts: ~0.5 s once)."""
-    history = load_scored_history(history_dir)
-    warm_up()
-    return history
