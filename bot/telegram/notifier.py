@@ -13,6 +13,7 @@ dispatcher's record of what was sent stays true.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Self
 
 from telegram import Bot, LinkPreviewOptions
@@ -21,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from bot import i18n
 from bot.alerts.events import AlertMessage
 from bot.dispatch.pacing import SendPacer
 from bot.lifecycle import Lifecycle
@@ -56,10 +58,17 @@ class TelegramNotifier(Lifecycle):
     ``stop()`` at shutdown, or use ``async with``.
     """
 
-    def __init__(self, bot: Bot, pacer: SendPacer | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: SendPacer | None = None,
+        channel_languages: Mapping[str, str] | None = None,
+    ) -> None:
         self._bot = bot
         #: the shared pacing the dispatcher defers to (None: the dispatcher paces)
         self.pacer = pacer
+        #: the configured broadcast channels' languages (a deployment's choice wins)
+        self.channel_languages = dict(channel_languages or {})
 
     @classmethod
     def from_settings(
@@ -84,7 +93,7 @@ class TelegramNotifier(Lifecycle):
         token = settings.token.get_secret_value()
         if pacer is None:
             bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
-            return cls(bot)
+            return cls(bot, channel_languages=settings.broadcast_channels)
         limiter = PacedRateLimiter(
             pacer,
             max_retries=ALERT_RETRIES,
@@ -98,7 +107,7 @@ class TelegramNotifier(Lifecycle):
             request=request,
             rate_limiter=limiter,
         )
-        return cls(paced, pacer)
+        return cls(paced, pacer, settings.broadcast_channels)
 
     @property
     def platform(self) -> str:
@@ -113,9 +122,15 @@ class TelegramNotifier(Lifecycle):
     async def send(
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
-        """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
-        doc = alert_doc(message, tz or message.tz)
+        """Render in the chat's language and send; ``tz`` (an extension to the protocol)
+        shows times in that zone."""
+        with i18n.use(self.language(target)):
+            doc = alert_doc(message, tz or message.tz)
         return await self.send_doc(target, doc, silent=silent(message))
+
+    def language(self, target: Target) -> str:
+        """A configured broadcast channel's language, else the chat's choice, else en."""
+        return i18n.pick(self.channel_languages.get(target.chat_id), target.language)
 
     async def send_doc(self, target: Target, doc: Doc, *, silent: bool = False) -> SendResult:
         """Send a rendered document as HTML; on a parse error, once more as plain text.
