@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from babel.lists import format_list
+
 from bot import i18n
 from bot.commands.language import LanguageAnswer
 from bot.i18n import _
@@ -38,7 +40,7 @@ def current_sentence(answer: LanguageAnswer, place: Place = "private") -> str:
 
 
 def choices_sentence() -> str:
-    names = ", ".join(language_name(c) for c in i18n.LANGUAGES)
+    names = format_list([language_name(c) for c in i18n.LANGUAGES], locale=i18n.babel_locale())
     return _("Choose one: {languages}.").format(languages=names)
 
 
