@@ -64,6 +64,13 @@ class LanguageService:
         chosen = await self._chats.language(platform, chat_id)
         return LanguageAnswer(i18n.pick(chosen, fallback), chosen is not None)
 
+    async def adopt(self, platform: str, chat_id: str, app_language: str | None) -> None:
+        """Keep a user's app language for a chat that never chose one (a private chat
+        subscribing), so its alerts — sent with no user at hand — read like its replies."""
+        lang = i18n.normalize(app_language)
+        if lang is not None and await self._chats.language(platform, chat_id) is None:
+            await self._chats.set_language(platform, chat_id, lang, self._clock())
+
     async def choose(self, platform: str, chat_id: str, raw: str) -> LanguageAnswer:
         """Set the chat's language from what the user typed; a CommandError when unknown."""
         lang = parse_language(raw)

@@ -173,3 +173,20 @@ async def test_several_channels_each_get_the_alert_in_their_language(
     assert "Severe alert" in en_text
     assert CJK.search(zh_text) and not KANA.search(zh_text) and "Severe alert" not in zh_text
     assert KANA.search(ja_text) and "Severe alert" not in ja_text
+
+
+async def test_a_private_subscriber_keeps_their_app_language_for_alerts(
+    telegram_standin: TelegramStandin, store: Store
+) -> None:
+    """Alerts go out with no user at hand: /subscribe in a private chat keeps the app
+    language unless /language chose one; a group's members' languages are not adopted."""
+    tg = telegram_standin
+    chats = ChatSettings(store)
+    await ask(tg, USER, "/subscribe", user_id=USER, language_code="ja")
+    assert await chats.language("telegram", str(USER)) == "ja"
+    await ask(tg, OTHER, "/language zh", user_id=OTHER, language_code="ja")
+    await ask(tg, OTHER, "/subscribe", user_id=OTHER, language_code="ja")
+    assert await chats.language("telegram", str(OTHER)) == "zh"  # the choice stays
+    tg.set_admins(GROUP, [ADMIN])
+    await ask(tg, GROUP, "/subscribe", user_id=ADMIN, chat_type="supergroup", language_code="ja")
+    assert await chats.language("telegram", str(GROUP)) is None
