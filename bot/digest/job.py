@@ -12,11 +12,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from bot import i18n
 from bot.alerts.events import AlertEvent, EventKind
 from bot.digest import DIGEST_RULE
 from bot.digest.content import MARKETS, SUPERLONG, build_digest, digest_text
 from bot.digest.schedule import due_on
 from bot.notify.base import Target
+from bot.store.chat_settings import ChatSettings
 from bot.store.digests import Digests
 from bot.store.store import Store
 from signals.levels import Level
@@ -54,6 +56,7 @@ class DigestJob:
     def __init__(self, store: Store, clock: Callable[[], dt.datetime]) -> None:
         self._store = store
         self._digests = Digests(store)
+        self._chats = ChatSettings(store)
         self._clock = clock
 
     async def run_once(self) -> list[Target]:
@@ -69,11 +72,14 @@ class DigestJob:
                 log.info("digest for %s skipped: no alert channel", prefs.owner)
                 continue
             owner = prefs.owner
+            # written now, read later: in the owner's chosen language (a server's or a chat's)
+            with i18n.use(await self._chats.language(owner.platform, owner.chat_id)):
+                note = await digest_for(self._store, day, now)
             event = AlertEvent(
                 rule=RULE,
                 kind=EventKind.BROADCAST,
                 level=Level.LOW,
-                note=await digest_for(self._store, day, now),
+                note=note,
                 description=CAUSE,
                 as_of=day,
                 created_at=now,
