@@ -53,3 +53,8 @@ STALE_FEEDS = Gauge(
 LEADER = Gauge(
     "carrywatch_leader", "1 while this replica runs the pollers and alert policy", registry=REGISTRY
 )
+CHART_FALLBACKS = Counter(
+    "carrywatch_chart_fallbacks_total",
+    "Messages sent as text only because their chart could not be drawn",
+    registry=REGISTRY,
+)

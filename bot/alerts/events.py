@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.alerts.attachments import Attachment, ChartSpec
 from signals.levels import Level
 
 
@@ -143,10 +144,12 @@ class AlertEvent:
 
 @dataclass(frozen=True, slots=True)
 class StoredAlert:
-    """An event as the outbox holds it: the row id (delivery order) and the event."""
+    """An event as the outbox holds it: the row id (delivery order), the event, and
+    the chart the row carries (the weekly digest's), if any."""
 
     id: int
     event: AlertEvent
+    attachment: ChartSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +161,8 @@ class AlertMessage:
     ``held_for_quiet_hours`` is the chat's quiet window when the dispatcher held
     the events until it ended (not a delay: the reader asked for it);
     ``tz`` is the reader's time zone (IANA name) when the chat has one;
-    ``ping_role`` a Discord role id to mention on severe alerts.
+    ``ping_role`` a Discord role id to mention on severe alerts;
+    ``attachment`` a chart to draw and send with the text (the weekly digest).
     Events come in outbox order.
     """
 
@@ -167,6 +171,7 @@ class AlertMessage:
     tz: str | None = None
     held_for_quiet_hours: tuple[dt.time, dt.time] | None = None
     ping_role: str | None = None
+    attachment: Attachment | None = None
 
     @property
     def level(self) -> Level:

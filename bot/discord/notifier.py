@@ -20,14 +20,21 @@ bounded time:
   nonce, returns that message instead of posting a second one. So a retry after
   such a timeout, or a resend after a crash between send and its recording,
   does not show the alert twice when it comes within those minutes.
+
+A message with a chart (the weekly digest) is the same embed with the PNG
+uploaded beside it (multipart ``payload_json`` + ``files[0]``) and shown as the
+embed's image (``attachment://<filename>``); a chart that cannot be drawn
+sends the embed alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 import discord
@@ -38,6 +45,7 @@ from bot.discord.errors import DEFAULT_BACKOFF, classify
 from bot.discord.language import guild_language
 from bot.discord.metrics import SENDS
 from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
+from bot.notify.images import chart_image
 from bot.render.discord.alerts import alert_embed, ping
 from bot.store.chat_settings import ChatSettings
 
@@ -109,10 +117,15 @@ class DiscordNotifier:
         client = self._client()
         if client is None:
             return RetryAfter(self._backoff, "Discord adapter not started")
-        with i18n.use(await self.language(client, channel_id, target)):
+        with i18n.use(await self.language(client, channel_id, target)) as language:
             embed = alert_embed(message)
             content, mentions = ping(message)  # a role only on severe, if set
+            image = await chart_image(message, language)
         channel = client.get_partial_messageable(channel_id)
+        extra: dict[str, Any] = {}
+        if image is not None:
+            embed.set_image(url=f"attachment://{image.filename}")
+            extra["file"] = discord.File(io.BytesIO(image.png), image.filename)
         try:
             async with asyncio.timeout(self._send_timeout):
                 sent = await channel.send(
@@ -120,6 +133,7 @@ class DiscordNotifier:
                     embed=embed,
                     allowed_mentions=mentions,
                     nonce=message_nonce(channel_id, message),  # discord.py adds enforce_nonce
+                    **extra,
                 )
         except (discord.RateLimited, discord.HTTPException) as exc:
             return classify(exc, self._backoff)

@@ -17,7 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.alerts.attachments import Attachment, ChartRenderer
 from bot.alerts.events import AlertMessage
+from bot.digest.chart import DigestCharts
 from bot.dispatch.limits import Limiter
 from bot.dispatch.routing import chats_by_platform, held_window, with_languages
 from bot.metrics import DELIVERIES, DELIVERY_LATENCY
@@ -60,8 +62,11 @@ class Dispatcher:
         limiter: Limiter | None = None,
         clock: Clock = _utcnow,
         worker_id: str | None = None,
+        charts: ChartRenderer | None = None,
     ) -> None:
         self._store = store
+        #: draws the charts outbox rows carry (the digest's), at send time, per reader
+        self._charts = charts if charts is not None else DigestCharts(store)
         self._notifiers = dict(notifiers)
         self._cfg = config or DispatchConfig()
         self._limiter = limiter or Limiter(clock=lambda: self._clock().timestamp())
@@ -214,6 +219,7 @@ class Dispatcher:
                 tz=sub.tz if sub else None,
                 held_for_quiet_hours=(held[0], held[1]) if held else None,
                 ping_role=sub.ping_role if sub else None,
+                attachment=self._attachment(rows),
             )
             try:
                 result: SendResult = await notifier.send(target, message)
@@ -223,6 +229,13 @@ class Dispatcher:
                     backoff(max(r.attempts for r in rows), 5.0), f"notifier error: {exc!r}"
                 )
         await self._record(target, rows, result, oldest)
+
+    def _attachment(self, rows: Sequence[ClaimedDelivery]) -> Attachment | None:
+        """The chart of the newest row that carries one (a message sends one image)."""
+        specs = [(r.alert.id, r.alert.attachment) for r in rows if r.alert.attachment]
+        if not specs:
+            return None
+        return Attachment(max(specs, key=lambda s: s[0])[1], self._charts)
 
     async def _record(
         self,

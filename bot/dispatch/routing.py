@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.alerts.events import AlertEvent, EventKind
+from bot.digest import DIGEST_RULE
 from bot.store.records import ClaimedDelivery, PlannedDelivery, Subscription
 from signals.levels import Level
 
@@ -42,12 +43,14 @@ def held_window(
 ) -> tuple[dt.time, dt.time, dt.datetime] | None:
     """If :func:`decide` held these alerts for the chat's quiet hours: the window and
     when it ended (UTC), so the message says "held", not "delayed". Every alert must
-    have been holdable (not severe, not an operator message) and created inside it."""
+    have been holdable (not severe, not an operator message — the weekly digest, which
+    the digest job holds like an alert, is holdable) and created inside it."""
     if sub is None or sub.quiet_start is None or sub.quiet_end is None:
         return None
     ends = []
     for alert in alerts:
-        if alert.kind in _ADMIN or alert.level >= Level.SEVERE:
+        operator = alert.kind in _ADMIN and alert.rule != DIGEST_RULE
+        if operator or alert.level >= Level.SEVERE:
             return None
         end = quiet_end(sub, alert.created_at)
         if end is None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts.attachments import ChartSpec
 from bot.alerts.events import AlertEvent, EventKind
 from bot.notify.base import Target
 from bot.render import event_text
@@ -101,12 +102,16 @@ async def enqueue_alert(
     event: AlertEvent,
     targets: Iterable[Target | PlannedDelivery],
     evaluation_id: str | None = None,
+    attachment: ChartSpec | None = None,
 ) -> int | None:
-    """Put one alert without a snapshot (test alert, broadcast) in the outbox.
+    """Put one alert without a snapshot (test alert, broadcast, digest) in the outbox,
+    with the chart it carries (``attachment``, drawn at send time), if any.
 
     Returns its id, or None when the dedup key is already stored.
     """
-    alert_id = await _insert_alert(session, event, None, evaluation_id or uuid.uuid4().hex)
+    alert_id = await _insert_alert(
+        session, event, None, evaluation_id or uuid.uuid4().hex, attachment
+    )
     if alert_id is not None:
         await _log_notified(session, event, event.created_at)
         await enqueue_deliveries(session, alert_id, targets)
@@ -129,7 +134,11 @@ async def _insert_snapshot(session: AsyncSession, snapshot: Snapshot, at: dt.dat
 
 
 async def _insert_alert(
-    session: AsyncSession, event: AlertEvent, snapshot_id: int | None, evaluation_id: str
+    session: AsyncSession,
+    event: AlertEvent,
+    snapshot_id: int | None,
+    evaluation_id: str,
+    attachment: ChartSpec | None = None,
 ) -> int | None:
     stmt = (
         insert_ignoring(session, AlertModel, _DEDUP)
@@ -150,6 +159,7 @@ async def _insert_alert(
             episode=event.episode,
             seq=event.seq,
             facts=json_safe(event.to_json()),
+            attachment=attachment.to_json() if attachment is not None else None,
         )
         .returning(AlertModel.id)
     )

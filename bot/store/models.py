@@ -109,6 +109,7 @@ class AlertModel(Base):
     episode: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # AlertEvent.to_json(), 0002
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # ChartSpec.to_json(), 0008
 
 
 class DeliveryModel(Base):

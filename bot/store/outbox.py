@@ -12,6 +12,7 @@ but was never recorded is sent again, a recorded one never is).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
@@ -19,6 +20,7 @@ from typing import Literal
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts.attachments import BadChartSpec, ChartSpec
 from bot.alerts.events import AlertEvent, EventKind, StoredAlert
 from bot.notify.base import Target
 from bot.store.db import insert_ignoring
@@ -26,6 +28,7 @@ from bot.store.models import DELIVERY_STATUSES, AlertModel, DeliveryModel
 from bot.store.records import ClaimedDelivery, PlannedDelivery
 from signals.levels import Level
 
+log = logging.getLogger(__name__)
 CLAIMABLE = ("pending", "failed")
 _CONFLICT = ("alert_id", "platform", "chat_id", "thread_id")
 
@@ -59,12 +62,24 @@ async def episode_starts(
     return out
 
 
+def attachment_of(row: AlertModel) -> ChartSpec | None:
+    """The row's chart spec (0008); one that cannot be read is logged and dropped,
+    so the alert still goes out as text."""
+    if not row.attachment:
+        return None
+    try:
+        return ChartSpec.from_json(row.attachment)
+    except BadChartSpec as exc:
+        log.warning("alert %s: chart dropped, text only: %s", row.id, exc)
+        return None
+
+
 def stored_alert(row: AlertModel, started_at: dt.datetime | None = None) -> StoredAlert:
     """The row's event: its ``facts``, or (rows from before 0002) its columns;
     ``started_at`` (when a resolved episode first fired) is the store's to add."""
     if row.facts:
         event = replace(AlertEvent.from_json(row.facts), started_at=started_at)
-        return StoredAlert(row.id, event)
+        return StoredAlert(row.id, event, attachment_of(row))
     legacy = AlertEvent(
         rule=row.rule,
         kind=EventKind(row.kind),
@@ -80,7 +95,7 @@ def stored_alert(row: AlertModel, started_at: dt.datetime | None = None) -> Stor
         description=row.cause,
         started_at=started_at,
     )
-    return StoredAlert(row.id, legacy)
+    return StoredAlert(row.id, legacy, attachment_of(row))
 
 
 async def enqueue_deliveries(

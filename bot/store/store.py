@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.alerts.attachments import ChartSpec
 from bot.alerts.events import AlertEvent, EventKind
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Target
@@ -171,10 +172,13 @@ class Store(Lifecycle):
             )
 
     async def enqueue_alert(
-        self, event: AlertEvent, targets: Iterable[Target | PlannedDelivery]
+        self,
+        event: AlertEvent,
+        targets: Iterable[Target | PlannedDelivery],
+        attachment: ChartSpec | None = None,
     ) -> int | None:
         async with self.transaction() as s:
-            return await evaluations.enqueue_alert(s, event, targets)
+            return await evaluations.enqueue_alert(s, event, targets, attachment=attachment)
 
     async def latest_snapshot(self) -> StoredSnapshot | None:
         async with self.transaction() as s:

@@ -9,30 +9,41 @@ chat. Without a pacer it owns a plain ``telegram.Bot`` and
 the dispatcher's own limiter paces. Each call makes exactly one HTTP attempt,
 plus one plain-text resend when Telegram cannot parse the HTML, so the
 dispatcher's record of what was sent stays true.
+
+A message with a chart (the weekly digest) goes as ``sendPhoto`` with the text
+as its caption when the text fits Telegram's 1,024-character caption; a longer
+text goes first as a message and the photo follows as a reply to it, captioned
+with the chart's title: the text is what the delivery record stands for, so a
+photo that then fails is logged, not retried (a retry would send the text
+twice). A chart that cannot be drawn sends the text alone.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Self
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot import i18n
+from bot.alerts.attachments import Image
 from bot.alerts.events import AlertMessage
 from bot.dispatch.pacing import SendPacer
 from bot.lifecycle import Lifecycle
 from bot.notify.base import Delivered, SendResult, Target
+from bot.notify.images import chart_image
 from bot.render.telegram.alerts import alert_doc, silent
-from bot.render.telegram.text import Doc
+from bot.render.telegram.text import CAPTION_LIMIT, Doc, escape, utf16_len
 from bot.settings import TelegramSettings
 from bot.telegram.errors import classify, is_parse_error
 from bot.telegram.pacing import ALERT_INLINE_WAIT, ALERT_RETRIES, PacedRateLimiter
 
+log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 
 
@@ -122,15 +133,67 @@ class TelegramNotifier(Lifecycle):
     async def send(
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
-        """Render in the chat's language and send; ``tz`` (an extension to the protocol)
-        shows times in that zone."""
-        with i18n.use(self.language(target)):
+        """Render in the chat's language (text and chart) and send; ``tz`` (an extension
+        to the protocol) shows times in that zone."""
+        with i18n.use(self.language(target)) as language:
             doc = alert_doc(message, tz or message.tz)
+            image = await chart_image(message, language)
+        if image is not None:
+            return await self.send_photo_doc(target, doc, image, silent=silent(message))
         return await self.send_doc(target, doc, silent=silent(message))
 
     def language(self, target: Target) -> str:
         """A configured broadcast channel's language, else the chat's choice, else en."""
         return i18n.pick(self.channel_languages.get(target.chat_id), target.language)
+
+    async def send_photo_doc(
+        self, target: Target, doc: Doc, image: Image, *, silent: bool = False
+    ) -> SendResult:
+        """The chart with the text as caption; past the caption limit, the text and then
+        the chart as a reply to it (see the module doc)."""
+        if utf16_len(doc.plain) <= CAPTION_LIMIT:
+            try:
+                try:
+                    sent = await self._photo(target, image, doc.html, ParseMode.HTML, silent)
+                except TelegramError as exc:
+                    if not is_parse_error(exc):
+                        raise
+                    sent = await self._photo(target, image, doc.plain, None, silent)
+            except TelegramError as exc:
+                return classify(exc)
+            return Delivered(str(sent))
+        result = await self.send_doc(target, doc, silent=silent)
+        if isinstance(result, Delivered):
+            try:
+                caption = escape(image.title[:CAPTION_LIMIT])
+                reply_to = int(result.message_id) if result.message_id else None
+                await self._photo(target, image, caption, ParseMode.HTML, True, reply_to)
+            except TelegramError as exc:
+                log.warning("chart to %s not sent after its text: %s", target.chat_id, exc)
+        return result
+
+    async def _photo(
+        self,
+        target: Target,
+        image: Image,
+        caption: str,
+        parse_mode: str | None,
+        silent: bool,
+        reply_to: int | None = None,
+    ) -> int:
+        message = await self._bot.send_photo(
+            chat_id=chat_ref(target.chat_id),
+            photo=image.png,
+            filename=image.filename,
+            caption=caption or None,
+            parse_mode=parse_mode,
+            disable_notification=silent,
+            message_thread_id=int(target.thread_id) if target.thread_id else None,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to
+            else None,
+        )
+        return message.message_id
 
     async def send_doc(self, target: Target, doc: Doc, *, silent: bool = False) -> SendResult:
         """Send a rendered document as HTML; on a parse error, once more as plain text.

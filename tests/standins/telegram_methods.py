@@ -22,6 +22,7 @@ from tests.standins.telegram_objects import (
     chat_json,
     chat_member_json,
     now_unix,
+    photo_error,
     photo_sizes,
     utf16_len,
 )
@@ -123,6 +124,8 @@ def _record(state: StandinState, method: str, message: JSONDict, p: Params, **ex
             link_preview_options=p.json("link_preview_options"),
             photo_bytes=extra.get("photo_bytes"),
             disable_notification=(p.text("disable_notification") or "").lower() == "true",
+            photo=extra.get("photo"),
+            photo_filename=extra.get("photo_filename"),
         )
     )
 
@@ -148,15 +151,20 @@ def send_photo(state: StandinState, p: Params) -> JSONDict:
     if not photo:
         raise ApiError(400, "Bad Request: there is no photo in the request")
     caption, plain = _checked_text(p, "caption", 1024, "Bad Request: message caption is too long")
+    data = photo if isinstance(photo, bytes) else None
+    if data is not None and (refused := photo_error(data)) is not None:
+        raise ApiError(400, refused)
     markup, reply = _reply_markup(p), _reply_to(state, chat.id, p)
     state.admit(chat.id)
-    data = photo if isinstance(photo, bytes) else None
     key = f"{chat.id}_{len(state.sent)}"
     message = _new_message(
         state, chat, p, photo=photo_sizes(data, key), caption=plain or None,
         reply_markup=markup, reply_to_message=reply,
     )  # fmt: skip
-    _record(state, "sendPhoto", message, p, text=caption, photo_bytes=len(data) if data else None)
+    _record(
+        state, "sendPhoto", message, p, text=caption, photo_bytes=len(data) if data else None,
+        photo=data, photo_filename=p.upload_filename("photo"),
+    )  # fmt: skip
     return message
 
 

@@ -116,6 +116,11 @@ class Params:
             return value
         return self.text(name)
 
+    def upload_filename(self, name: str) -> str | None:
+        """The filename of a multipart file part (None for a file_id/URL or no part)."""
+        value = self.raw.get(name)
+        return value.filename if isinstance(value, FileField) else None
+
 
 @dataclass(frozen=True)
 class ChatInfo:
@@ -230,6 +235,20 @@ def image_size(data: bytes) -> tuple[int, int]:
         width, height = struct.unpack(">II", data[16:24])
         return int(width), int(height)
     return 1280, 720
+
+
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+
+
+def photo_error(data: bytes) -> str | None:
+    """Telegram's refusal of an uploaded photo, or None: bytes that are no image, or a
+    photo whose width + height exceed 10,000 or whose sides differ more than 20-fold."""
+    if not data.startswith(IMAGE_SIGNATURES):
+        return "Bad Request: IMAGE_PROCESS_FAILED"
+    width, height = image_size(data)
+    if width + height > 10_000 or max(width, height) > 20 * max(1, min(width, height)):
+        return "Bad Request: PHOTO_INVALID_DIMENSIONS"
+    return None
 
 
 def photo_sizes(data: bytes | None, file_key: str) -> list[JSONDict]:

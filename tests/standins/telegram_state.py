@@ -45,6 +45,8 @@ class SentMessage:
     photo_bytes: int | None  # uploaded photo size; None when not a multipart upload
     disable_notification: bool = False  # sent without a sound
     at: float = field(default_factory=time.monotonic)
+    photo: bytes | None = field(default=None, repr=False)  # the uploaded bytes themselves
+    photo_filename: str | None = None  # the multipart part's filename
 
 
 @dataclass(frozen=True)

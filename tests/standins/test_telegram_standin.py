@@ -161,6 +161,30 @@ async def test_send_photo_is_a_multipart_upload(telegram_standin: TelegramStandi
     assert message.caption == "Risk 72"
 
 
+async def test_send_photo_keeps_the_uploaded_bytes_and_refuses_what_telegram_does(
+    telegram_standin: TelegramStandin,
+) -> None:
+    """The record holds the uploaded bytes and filename; bytes that are no image, a
+    caption past 1,024 characters and a 20:1 photo get Telegram's 400s; a 429 on
+    sendPhoto is a 429 like any send."""
+    tg = telegram_standin
+    image = png(320, 200)
+    tg.fail_next(PRIVATE, 429, retry_after=3)
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        with pytest.raises(RetryAfter):
+            await bot.send_photo(PRIVATE, image, filename="chart.png")
+        await bot.send_photo(PRIVATE, image, filename="chart.png")
+        with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+            await bot.send_photo(PRIVATE, b"<html>not an image</html>", filename="x.png")
+        with pytest.raises(BadRequest, match="caption is too long"):
+            await bot.send_photo(PRIVATE, image, caption="x" * 1025)
+        with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
+            await bot.send_photo(PRIVATE, png(2100, 100))
+    [record] = tg.sent
+    assert (record.photo, record.photo_filename) == (image, "chart.png")
+    assert [r.error_code for r in tg.rejected] == [429, 400, 400, 400]
+
+
 async def test_commands_round_trip_per_scope(telegram_standin: TelegramStandin) -> None:
     """setMyCommands then getMyCommands returns them, per scope; delete clears them."""
     tg = telegram_standin

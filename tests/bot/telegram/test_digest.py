@@ -3,8 +3,9 @@ real outbox, dispatcher and TelegramNotifier, from real stored market data.
 
 Pins down: /digest on|off answers with the schedule in the chat's zone, the
 digest goes out at 08:00 Europe/Berlin on both sides of the March 2026 DST
-change (07:00 UTC, then 06:00 UTC), once, only to the chat that opted in, and
-says the week's score path, JGB super-long / USD/JPY / BTC moves and alerts.
+change (07:00 UTC, then 06:00 UTC), once, only to the chat that opted in, as the
+week's score chart captioned with the text: score path, JGB super-long / USD/JPY /
+BTC moves and alerts.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ async def test_digest_at_0800_berlin_across_dst(
     first, second = tg.messages_to(USER)[before_reply:]
     assert tg.messages_to(OTHER) == [shown]
     text = second.plain_text or ""
+    assert (first.method, second.method) == ("sendPhoto", "sendPhoto")  # the chart, captioned
     assert text.splitlines()[0] == "📣 Weekly digest"
     assert "Week 23 Mar – 29 Mar 2026" in text
     jgb = loaded["jgb.40y"].dropna()
