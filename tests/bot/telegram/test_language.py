@@ -108,7 +108,6 @@ async def test_a_bad_language_is_one_line_and_changes_nothing(
     )
 
 
-@pytest.mark.xfail(strict=True, reason="needs the i18n-alerts translations")
 async def test_a_japanese_users_risk_arrives_in_japanese(
     telegram_standin: TelegramStandin, store: Store
 ) -> None:
@@ -118,7 +117,6 @@ async def test_a_japanese_users_risk_arrives_in_japanese(
     assert KANA.search(text) and "Data is out of date" not in text and "severe" not in text
 
 
-@pytest.mark.xfail(strict=True, reason="needs the i18n-alerts translations")
 async def test_a_chinese_group_receives_a_dispatched_alert_in_chinese(
     telegram_standin: TelegramStandin, store: Store, adapter: TelegramAdapter
 ) -> None:
@@ -134,7 +132,7 @@ async def test_a_chinese_group_receives_a_dispatched_alert_in_chinese(
     assert "Severe alert" in (english.plain_text or "")  # the chat that chose nothing
     [chinese] = [m for m in tg.messages_to(GROUP) if "已完成" not in (m.plain_text or "")]
     text = chinese.plain_text or ""
-    assert CJK.search(text) and "Severe alert" not in text
+    assert CJK.search(text) and "Severe alert" not in text and "警报" in text
 
 
 def test_notifier_language_channel_setting_then_chat_choice_then_english(
@@ -152,7 +150,6 @@ def test_notifier_language_channel_setting_then_chat_choice_then_english(
     assert notifier.language(Target("telegram", str(GROUP))) == "en"
 
 
-@pytest.mark.xfail(strict=True, reason="needs the i18n-alerts translations")
 async def test_several_channels_each_get_the_alert_in_their_language(
     telegram_standin: TelegramStandin, store: Store, tg_settings: TelegramSettings
 ) -> None:
@@ -172,7 +169,8 @@ async def test_several_channels_each_get_the_alert_in_their_language(
     [en_text, zh_text, ja_text] = [tg.messages_to(c)[0].plain_text or "" for c in (en, zh, ja)]
     assert "Severe alert" in en_text
     assert CJK.search(zh_text) and not KANA.search(zh_text) and "Severe alert" not in zh_text
-    assert KANA.search(ja_text) and "Severe alert" not in ja_text
+    assert KANA.search(ja_text) and "Severe alert" not in ja_text and "アラート" in ja_text
+    assert "警报" in zh_text
 
 
 async def test_a_private_subscriber_keeps_their_app_language_for_alerts(
