@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.alerts.events import AlertEvent
+from bot.i18n import N_
 from signals.levels import Level, level_for
 
 
@@ -203,7 +204,7 @@ class StatsAnswer:
 class CommandHelp:
     name: str
     args: str
-    description: str
+    description: str  # marked with N_: translate at use, ``_(c.description)``
     admin: bool = False
 
 
@@ -215,18 +216,19 @@ HELP_INTRO = (
 )
 
 COMMANDS: tuple[CommandHelp, ...] = (
-    CommandHelp("risk", "", "the stress score now, what drives it, and Details per part"),
-    CommandHelp("chart", "[days|all]", "chart of the score with alerts (default 90 days)"),
-    CommandHelp("history", "[n]", "the last n alerts this chat received (default 10)"),
-    CommandHelp("subscribe", "[level]", "alerts here at or above a level (new: high; kept)"),
-    CommandHelp("unsubscribe", "", "stop push alerts in this chat"),
-    CommandHelp("settings", "", "minimum level, quiet hours, muted rules, mute"),
-    CommandHelp("status", "", "is each market feed fresh, last score and alert, version"),
-    CommandHelp("chatid", "", "this chat's id and topic id (for operators)"),
-    CommandHelp("rule", "add|list|remove|test …", "your own alert rules, previewed on history"),
-    CommandHelp("digest", "on|off [day] [HH:00]", "a weekly summary here (default Mon 08:00)"),
-    CommandHelp("help", "", "what carrywatch watches and how to use it"),
-    CommandHelp("broadcast", "<text>", "send a message to every subscriber", admin=True),
-    CommandHelp("test_alert", "", "send a test alert to every subscriber", admin=True),
-    CommandHelp("stats", "", "subscribers, deliveries and failures", admin=True),
+    CommandHelp("risk", "", N_("the stress score now, what drives it, and Details per part")),
+    CommandHelp("chart", "[days|all]", N_("chart of the score with alerts (default 90 days)")),
+    CommandHelp("history", "[n]", N_("the last n alerts this chat received (default 10)")),
+    CommandHelp("subscribe", "[level]", N_("alerts here at or above a level (new: high; kept)")),
+    CommandHelp("unsubscribe", "", N_("stop push alerts in this chat")),
+    CommandHelp("settings", "", N_("minimum level, quiet hours, muted rules, mute")),
+    CommandHelp("status", "", N_("is each market feed fresh, last score and alert, version")),
+    CommandHelp("chatid", "", N_("this chat's id and topic id (for operators)")),
+    CommandHelp("rule", "add|list|remove|test …", N_("your own alert rules, previewed on history")),
+    CommandHelp("digest", "on|off [day] [HH:00]", N_("a weekly summary here (default Mon 08:00)")),
+    CommandHelp("language", "en|zh|ja", N_("the language this chat reads carrywatch in")),
+    CommandHelp("help", "", N_("what carrywatch watches and how to use it")),
+    CommandHelp("broadcast", "<text>", N_("send a message to every subscriber"), admin=True),
+    CommandHelp("test_alert", "", N_("send a test alert to every subscriber"), admin=True),
+    CommandHelp("stats", "", N_("subscribers, deliveries and failures"), admin=True),
 )

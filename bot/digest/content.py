@@ -2,7 +2,7 @@
 
 :func:`build_digest` is pure over what the store returned; :func:`digest_text`
 writes the few lines people read (sent as one outbox message, so the score
-path is a text sparkline rather than an image).
+path is a text sparkline rather than an image), in the current language.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.alerts.events import AlertEvent, EventKind
+from bot.i18n import _, current, formats, pgettext
+from bot.render.common import day_text, level_word, month_day
 from bot.render.common import value_text as format_value
 from bot.render.rule_words import indicator_label
 from signals.levels import level_for
@@ -85,31 +87,71 @@ def sparkline(values: Sequence[float]) -> str:
 def _change(move: Move) -> str:
     name = indicator_label(move.series)
     if move.series.startswith("jgb."):
-        return f"{name} {move.change:+.0f} bp ({move.start:.3f}% → {move.end:.3f}%)"
-    return (
-        f"{name} {move.change:+.1f}% "
-        f"({format_value(move.series, move.start)} → {format_value(move.series, move.end)})"
+        return _("{name} {change} bp ({start}% → {end}%)").format(
+            name=name,
+            change=f"{move.change:+.0f}",
+            start=f"{move.start:.3f}",
+            end=f"{move.end:.3f}",
+        )
+    return _("{name} {change}% ({start} → {end})").format(
+        name=name,
+        change=f"{move.change:+.1f}",
+        start=format_value(move.series, move.start),
+        end=format_value(move.series, move.end),
     )
 
 
+def _week(first: dt.date, last: dt.date) -> str:
+    if current() == "en":  # the house style: "Week 05 Aug – 11 Aug 2024"
+        return f"Week {first:%d %b} – {last:%d %b %Y}"
+    return _("Week {first} – {last}").format(first=month_day(first), last=formats.date_text(last))
+
+
+def _alert_day(day: dt.date) -> str:
+    if current() == "en":
+        return f"{day:%a %d %b}"
+    return day_text(day)
+
+
 def digest_text(d: Digest, max_alerts: int = 5) -> str:
-    lines = [f"Week {d.first:%d %b} – {d.last:%d %b %Y}"]
+    """The digest in the current language (``with i18n.use(lang)`` around the call)."""
+    lines = [_week(d.first, d.last)]
     if d.scores:
         start, end = d.scores[0][1], d.scores[-1][1]
-        peak = max(s for _, s in d.scores)
+        peak = max(s for _day, s in d.scores)
         lines.append(
-            f"Stress score {start:.0f} → {end:.0f} ({level_for(end).label}), "
-            f"peak {peak:.0f}: {sparkline([s for _, s in d.scores])}"
+            _("Stress score {start} → {end} ({level}), peak {peak}: {sparkline}").format(
+                start=f"{start:.0f}",
+                end=f"{end:.0f}",
+                level=level_word(level_for(end)),
+                peak=f"{peak:.0f}",
+                sparkline=sparkline([s for _day, s in d.scores]),
+            )
         )
     else:
-        lines.append("No stress score this week (no fresh data).")
+        lines.append(_("No stress score this week (no fresh data)."))
     if d.moves:
-        lines.append("Moves: " + "; ".join(_change(m) for m in d.moves) + ".")
+        moves = pgettext("clause separator", "; ").join(_change(m) for m in d.moves)
+        lines.append(_("Moves: {moves}.").format(moves=moves))
     if d.alerts:
-        shown = [f"{a.as_of:%a %d %b} {a.level.label} {a.rule}" for a in d.alerts[:max_alerts]]
+        shown = [
+            _("{day} {level} {rule}").format(
+                day=_alert_day(a.as_of), level=level_word(a.level), rule=a.rule
+            )
+            for a in d.alerts[:max_alerts]
+        ]
+        alerts = pgettext("clause separator", "; ").join(shown)
         more = len(d.alerts) - len(shown)
-        tail = f" and {more} more" if more > 0 else ""
-        lines.append(f"Alerts ({len(d.alerts)}): " + "; ".join(shown) + tail + ".")
+        if more > 0:
+            lines.append(
+                _("Alerts ({count}): {alerts} and {more} more.").format(
+                    count=len(d.alerts), alerts=alerts, more=more
+                )
+            )
+        else:
+            lines.append(
+                _("Alerts ({count}): {alerts}.").format(count=len(d.alerts), alerts=alerts)
+            )
     else:
-        lines.append("No alerts fired this week.")
+        lines.append(_("No alerts fired this week."))
     return "\n".join(lines)

@@ -6,8 +6,9 @@ Telegram, Discord and the console all format numbers here, so "−3.7 %", "+16 b
 ``bot/alerts`` or ``signals`` formats a number for people; they hand over the
 indicator, operator, value and threshold, and the renderers write the words.
 
-Sentences are whole, with named placeholders, so a later translation (issue 12)
-can swap each one as a unit.
+Sentences are whole templates with named placeholders, translated at render time
+in the reader's language (``bot.i18n``; the caller sets it with ``i18n.use``); tables
+mark their words with ``N_`` and translate where they are used.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from babel import dates as babel_dates
+
 from bot.alerts.events import AlertEvent, EventKind
-from bot.i18n import pgettext
+from bot.i18n import N_, _, babel_locale, current, formats, ngettext, pgettext
 from signals.levels import Level, level_for
 from signals.rules import Rule
 
@@ -56,16 +59,16 @@ def level_word(level: Level) -> str:
 @dataclass(frozen=True, slots=True)
 class KindWords:
     emoji: str
-    word: str  # "New alert", "Eased" …: what happened to the alert
+    word: str  # "New alert", "Eased" … (marked N_: translate with _() where shown)
 
 
 KIND_WORDS: dict[EventKind, KindWords] = {
-    EventKind.FIRING: KindWords("🚨", "New alert"),
-    EventKind.ESCALATED: KindWords("⏫", "Escalated"),
-    EventKind.RESOLVED: KindWords("✅", "Eased"),
-    EventKind.REPEAT: KindWords("🔁", "Still going"),
-    EventKind.TEST: KindWords("🧪", "Test alert"),
-    EventKind.BROADCAST: KindWords("📣", "Message from the operators"),
+    EventKind.FIRING: KindWords("🚨", N_("New alert")),
+    EventKind.ESCALATED: KindWords("⏫", N_("Escalated")),
+    EventKind.RESOLVED: KindWords("✅", N_("Eased")),
+    EventKind.REPEAT: KindWords("🔁", N_("Still going")),
+    EventKind.TEST: KindWords("🧪", N_("Test alert")),
+    EventKind.BROADCAST: KindWords("📣", N_("Message from the operators")),
 }
 ADMIN_KINDS = frozenset({EventKind.TEST, EventKind.BROADCAST})
 
@@ -101,12 +104,18 @@ def _signed(text: str, value: float, sign: bool) -> str:
     return f"+{text}" if sign else text
 
 
+def _grouped(value: float, digits: int) -> str:
+    """Digits with the reader's grouping (Babel), rounded as Python rounds the float."""
+    return formats.decimal(float(f"{value:.{digits}f}"), digits)
+
+
 def fmt(value: float, unit: Unit, *, sign: bool | None = None) -> str:
     """The one value formatter. ``sign`` forces (or hides) a leading ``+``; by default
     changes (%, bp, σ) carry one and levels do not. Rounded for people: whole basis
-    points, one decimal for percent changes, two for yields and USD/JPY."""
+    points, one decimal for percent changes, two for yields and USD/JPY. Units stay
+    explicit in every language (%, bp, ¥, $)."""
     if not math.isfinite(value):
-        return "n/a"
+        return _("n/a")
     change = unit in (Unit.PCT, Unit.BP, Unit.SIGMA)
     plus = change if sign is None else sign
     if unit is Unit.PCT:
@@ -118,14 +127,16 @@ def fmt(value: float, unit: Unit, *, sign: bool | None = None) -> str:
     if unit is Unit.POINTS:
         return f"{value:.0f}/100"
     if unit is Unit.JPY:
-        return "¥" + _signed(f"{value:,.2f}", value, plus)
+        return "¥" + _signed(_grouped(value, 2), value, plus)
     if unit is Unit.USD:
-        return _signed(f"${value:,.0f}", value, plus) if value >= 0 else MINUS + f"${-value:,.0f}"
+        if value >= 0:
+            return _signed("$" + _grouped(value, 0), value, plus)
+        return MINUS + "$" + _grouped(-value, 0)
     if unit is Unit.PP:
         return _signed(f"{value:.2f}", value, plus) + " pp"
     if unit is Unit.SIGMA:
         return _signed(f"{value:.1f}", value, plus) + "σ"
-    return _signed(f"{value:,.2f}".rstrip("0").rstrip("."), value, plus)
+    return _signed(_grouped(value, 2).rstrip("0").rstrip("."), value, plus)
 
 
 def size(value: float, unit: Unit) -> str:
@@ -184,28 +195,29 @@ def series_name(indicator: str) -> str:
     head = indicator.split(".")[0]
     tenor = tenor_years(indicator)
     if head == "jgb" and tenor:
-        return f"the {tenor}-year Japanese government bond yield"
+        return _("the {tenor}-year Japanese government bond yield").format(tenor=tenor)
     if head == "ust" and tenor:
-        return f"the {tenor}-year US Treasury yield"
+        return _("the {tenor}-year US Treasury yield").format(tenor=tenor)
     if head == "spread":
-        return "the US–Japan 10-year rate gap"
+        return _("the US–Japan 10-year rate gap")
     if head == "usdjpy":
         return "USD/JPY"
     if head == "btc":
         return "BTC"
     if head in ("score", "component"):
-        return "the carry-unwind stress score"
+        return _("the carry-unwind stress score")
     return indicator
 
 
 def short_series(series: str) -> str:
     """Compact names for lists and charts: ``jgb.30y`` → "JGB 30y"."""
-    if series.startswith(("jgb.", "ust.")):
-        head, tenor = series.split(".", 1)
-        return f"{head.upper() if head == 'jgb' else 'US'} {tenor}"
-    return {"usdjpy": "USD/JPY", "btc": "BTC", "spread.us_jp_10y": "US–JP 10y gap"}.get(
-        series, series
-    )
+    if series.startswith(("jgb.", "ust.")) and (tenor := tenor_years(series)):
+        if series.startswith("jgb."):
+            return _("JGB {tenor}y").format(tenor=tenor)
+        return _("US {tenor}y").format(tenor=tenor)
+    if series == "spread.us_jp_10y":
+        return _("US–JP 10y gap")
+    return {"usdjpy": "USD/JPY", "btc": "BTC"}.get(series, series)
 
 
 # -- time --------------------------------------------------------------------------
@@ -226,31 +238,49 @@ def duration_words(delta: dt.timedelta) -> str:
     minutes = max(int(delta.total_seconds() // 60), 1)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    if days >= 7:
-        return f"{days} days"
+    if days >= 7 or (days and not hours):
+        return ngettext("{days} day", "{days} days", days).format(days=days)
     if days:
-        day = f"{days} day" if days == 1 else f"{days} days"
-        return f"{day} {hours} h" if hours else day
+        return ngettext("{days} day {hours} h", "{days} days {hours} h", days).format(
+            days=days, hours=hours
+        )
+    if hours and mins:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=mins)
     if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
+        return _("{hours} h").format(hours=hours)
+    return _("{minutes} min").format(minutes=mins)
 
 
 def ago(delta: dt.timedelta) -> str:
     """The one "time ago" helper: ``just now``, ``5 min ago``, ``2 h 10 min ago``."""
     if delta < dt.timedelta(minutes=1):
-        return "just now"
-    return f"{duration_words(delta)} ago"
+        return _("just now")
+    return _("{duration} ago").format(duration=duration_words(delta))
+
+
+def _english() -> bool:
+    return current() == "en"
 
 
 def day_text(day: dt.date) -> str:
-    """``Tue 6 Aug``; the year only when it is not obvious (older than ~300 days is the
-    caller's business: see :func:`day_text_full`)."""
-    return f"{day:%a} {day.day} {day:%b}"
+    """``Tue 6 Aug`` / ``8月6日周二`` / ``8月6日(火)``; the year only when it is not
+    obvious (older than ~300 days is the caller's business: see :func:`day_text_full`)."""
+    if _english():  # the house style, kept exactly (CLDR's en would say "Tue, Aug 6")
+        return f"{day:%a} {day.day} {day:%b}"
+    return babel_dates.format_skeleton("MMMEd", day, locale=babel_locale())
 
 
 def day_text_full(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    if _english():
+        return f"{day:%a} {day.day} {day:%b %Y}"
+    return formats.weekday_date_text(day)
+
+
+def month_day(day: dt.date) -> str:
+    """``6 Aug`` / ``8月6日``: a day without its weekday."""
+    if _english():
+        return f"{day.day} {day:%b}"
+    return babel_dates.format_skeleton("MMMd", day, locale=babel_locale())
 
 
 def data_age_text(as_of: dt.date, now: dt.datetime, tz: str | None = None) -> str:
@@ -259,16 +289,16 @@ def data_age_text(as_of: dt.date, now: dt.datetime, tz: str | None = None) -> st
     days = (today - as_of).days
     shown = day_text(as_of) if days < 300 else day_text_full(as_of)
     if days <= 0:
-        return f"as of {shown}, today"
-    if days == 1:
-        return f"as of {shown}, 1 day old"
-    return f"as of {shown}, {days} days old"
+        return _("as of {day}, today").format(day=shown)
+    return ngettext("as of {day}, {days} day old", "as of {day}, {days} days old", days).format(
+        day=shown, days=days
+    )
 
 
 def local_time(at: dt.datetime, tz: str | None) -> str:
     """``Mon 5 Aug 08:00 CEST`` in the reader's zone (UTC when it has none)."""
     local = at.astimezone(zone(tz))
-    return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname() or 'UTC'}"
+    return f"{day_text(local.date())} {local:%H:%M} {local.tzname() or 'UTC'}"
 
 
 def clock_range(start: dt.time, end: dt.time) -> str:
@@ -366,5 +396,7 @@ def rule_label(rule: str, description: str) -> str:
     ``your rule yen2: usdjpy.chg_1d_pct <= -2``."""
     if rule.startswith(PERSONAL_PREFIX) and description.startswith("Your rule: "):
         name = rule.split("-", 2)[-1]
-        return f"your rule {name}: {description.removeprefix('Your rule: ')}"
-    return f"rule {rule}"
+        return _("your rule {name}: {expression}").format(
+            name=name, expression=description.removeprefix("Your rule: ")
+        )
+    return _("rule {name}").format(name=rule)

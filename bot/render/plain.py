@@ -1,7 +1,7 @@
 """Plain-text rendering: the console notifier and ``carrywatch risk``.
 
 The same words as Telegram and Discord (``alert_words``, ``risk_words``), without
-markup: the console shows exactly what a chat would read.
+markup: the console shows exactly what a chat would read, in the current language.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 
 from bot.alerts.events import AlertMessage
 from bot.commands.answers import RiskAnswer
+from bot.i18n import _
 from bot.render.risk_words import risk_details, risk_summary
 from bot.render.telegram.alerts import alert_doc
 
@@ -24,5 +25,5 @@ def render_risk(answer: RiskAnswer, now: dt.datetime | None = None) -> str:
     summary = risk_summary(answer, at)
     lines = [summary.title, *summary.lines, ""]
     for row in risk_details(answer):
-        lines.append(f"• {row.title}: {row.text}")
+        lines.append(_("• {component}: {reading}").format(component=row.title, reading=row.text))
     return "\n".join(lines).rstrip()

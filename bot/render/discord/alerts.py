@@ -5,6 +5,7 @@ alerts separately (an all-clear is never headlined as an alert), one field per
 event. Eased-only messages are grey. :func:`ping` gives the role mention for a
 severe alert, with allowed mentions limited to that role. Each notifier renders
 its own message from the immutable events; nothing here changes the message.
+Words are in the reader's language (set by the caller with ``i18n.use``).
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ import discord
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.digest import DIGEST_RULE
+from bot.i18n import _, ngettext
 from bot.render import event_text
 from bot.render.alert_words import (
-    ALERT_LEVEL,
-    RISK_HINT,
+    alert_title,
     headline,
     lasted,
     levels_line,
     numbers_line,
     why_it_matters,
 )
-from bot.render.common import alert_facts, clock_range, duration_words, mark
+from bot.render.common import alert_facts, clock_range, duration_words, level_word, mark
 from bot.render.discord.answers import colour, md
 from bot.render.discord.limits import fit_embed
 from signals.levels import Level
@@ -40,14 +41,14 @@ def _live(message: AlertMessage) -> list[AlertEvent]:
 def _event_title(e: AlertEvent) -> str:
     if e.kind is EventKind.BROADCAST:
         if e.rule == DIGEST_RULE:
-            return "📣 Weekly digest"
-        return "📣 Message from the carrywatch operators"
+            return "📣 " + _("Weekly digest")
+        return "📣 " + _("Message from the carrywatch operators")
     if e.kind is EventKind.TEST:
-        return "🧪 Test alert: delivery to this channel works"
+        return "🧪 " + _("Test alert: delivery to this channel works")
     text = md(headline(alert_facts(e)))
     if e.kind is EventKind.RESOLVED:
         return f"✅ {text}"
-    return f"{mark(e.kind, e.level)} {ALERT_LEVEL[e.level]}: {text}"
+    return f"{mark(e.kind, e.level)} {alert_title(EventKind.FIRING, e.level, text)}"
 
 
 def _title(message: AlertMessage) -> str:
@@ -57,18 +58,31 @@ def _title(message: AlertMessage) -> str:
     live = _live(message)
     eased = sum(1 for e in events if e.kind is EventKind.RESOLVED)
     if not live:
-        return f"✅ {eased} carry-unwind alerts eased"
+        return "✅ " + ngettext(
+            "{count} carry-unwind alert eased", "{count} carry-unwind alerts eased", eased
+        ).format(count=eased)
     top = max(e.level for e in live)
-    new = f"{len(live)} carry-unwind alert{'s' if len(live) != 1 else ''}"
-    tail = f", {eased} eased" if eased else ""
-    return f"{mark(EventKind.FIRING, top)} {new}{tail} · highest: {top.label}"
+    words = {"count": len(live), "eased": eased, "level": level_word(top)}
+    if eased:
+        text = ngettext(
+            "{count} carry-unwind alert, {eased} eased · highest: {level}",
+            "{count} carry-unwind alerts, {eased} eased · highest: {level}",
+            len(live),
+        ).format(**words)
+    else:
+        text = ngettext(
+            "{count} carry-unwind alert · highest: {level}",
+            "{count} carry-unwind alerts · highest: {level}",
+            len(live),
+        ).format(**words)
+    return f"{mark(EventKind.FIRING, top)} {text}"
 
 
 def _body(e: AlertEvent) -> list[str]:
     if e.kind is EventKind.BROADCAST:
         return [md(event_text.headline(e))]
     if e.kind is EventKind.TEST:
-        return ["No market event behind it; an operator sent it with /test_alert."]
+        return [_("No market event behind it; an operator sent it with /test_alert.")]
     facts = alert_facts(e)
     parts = [why_it_matters(facts), lasted(facts), numbers_line(facts), levels_line(facts)]
     return [md(p) for p in parts if p]
@@ -77,14 +91,18 @@ def _body(e: AlertEvent) -> list[str]:
 def _description(message: AlertMessage) -> str:
     lines: list[str] = []
     if message.held_for_quiet_hours is not None:
-        lines.append(f"🌙 Held during this server's quiet hours "
-                     f"({clock_range(*message.held_for_quiet_hours)})")  # fmt: skip
+        hours = clock_range(*message.held_for_quiet_hours)
+        lines.append(_("🌙 Held during this server's quiet hours ({hours})").format(hours=hours))
     elif message.delayed_by is not None:
-        lines.append(f"⏱ Delayed by {duration_words(message.delayed_by)} (delivery problem)")
+        lines.append(
+            _("⏱ Delayed by {duration} (delivery problem)").format(
+                duration=duration_words(message.delayed_by)
+            )
+        )
     if len(message.events) == 1:
         lines += _body(message.events[0])
     if any(e.kind not in ADMIN for e in message.events):
-        lines.append(f"`/risk` — {RISK_HINT.removeprefix('Send /risk ').rstrip('.')}")
+        lines.append(_("{command} — for the full picture").format(command="`/risk`"))
     return "\n".join(lines)
 
 

@@ -3,7 +3,8 @@
 Each event of an :class:`~bot.alerts.events.AlertMessage` becomes a block:
 headline in words (bold), why it matters, the measure against its alert line,
 which level is the alert's and which the market's, and the time in the reader's
-zone. Eased alerts read as an all-clear. A held or delayed message says which,
+zone, in the reader's language (set by the caller with ``i18n.use``). Eased
+alerts read as an all-clear. A held or delayed message says which,
 first. :func:`silent` decides ``disable_notification``: low and elevated alerts
 arrive without a sound, high and severe with one.
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 from bot.alerts.events import AlertEvent, AlertMessage, EventKind
 from bot.digest import DIGEST_RULE
+from bot.i18n import N_, _
 from bot.render import event_text
 from bot.render.alert_words import (
-    ALERT_LEVEL,
     RISK_HINT,
+    alert_title,
     headline,
     lasted,
     levels_line,
@@ -37,7 +39,7 @@ from bot.render.telegram.text import Doc, Line, b, i, line
 from signals.levels import Level
 
 LEVEL_MARKER = LEVEL_EMOJI  # kept for importers of the old name
-SHORTENED = "… (message shortened; /history shows every alert)"
+SHORTENED = N_("… (message shortened; /history shows every alert)")
 
 
 def marker(event: AlertEvent) -> str:
@@ -51,8 +53,12 @@ def when(event: AlertEvent, tz: str | None) -> str:
 def footer(event: AlertEvent, tz: str | None) -> str:
     """When it was sent, which market day it is about (if not that day), the rule."""
     local = event.created_at.astimezone(zone(tz)).date()
-    data = f" · market data of {day_text(event.as_of)}" if event.as_of != local else ""
-    return f"{when(event, tz)}{data} · {rule_label(event.rule, event.description)}"
+    rule = rule_label(event.rule, event.description)
+    if event.as_of != local:
+        return _("{time} · market data of {day} · {rule}").format(
+            time=when(event, tz), day=day_text(event.as_of), rule=rule
+        )
+    return _("{time} · {rule}").format(time=when(event, tz), rule=rule)
 
 
 def silent(message: AlertMessage) -> bool:
@@ -71,27 +77,22 @@ def event_lines(event: AlertEvent, tz: str | None) -> list[Line]:
     if event.kind is EventKind.BROADCAST:  # headline: the operator's text
         body = [line(text) for text in event_text.headline(event).splitlines()]
         title = (
-            "Weekly digest"
+            _("Weekly digest")
             if event.rule == DIGEST_RULE
-            else "Message from the carrywatch operators"
+            else _("Message from the carrywatch operators")
         )
         return [line("📣 ", b(title)), *body]
     if event.kind is EventKind.TEST:
         return [
-            line("🧪 ", b("Test alert: delivery to this chat works.")),
-            line("No market event behind it; an operator sent it with /test_alert."),
+            line("🧪 ", b(_("Test alert: delivery to this chat works."))),
+            line(_("No market event behind it; an operator sent it with /test_alert.")),
         ]
     facts = alert_facts(event)
     title = headline(facts)
     if event.kind is EventKind.RESOLVED:
         lines = [line("✅ ", b(title))]
     else:
-        prefix = f"{ALERT_LEVEL[event.level]}: "
-        if event.kind is EventKind.ESCALATED:
-            prefix = f"{ALERT_LEVEL[event.level]} (escalated): "
-        elif event.kind is EventKind.REPEAT:
-            prefix = f"{ALERT_LEVEL[event.level]} (still going): "
-        lines = [line(f"{marker(event)} ", b(prefix + title))]
+        lines = [line(f"{marker(event)} ", b(alert_title(event.kind, event.level, title)))]
     for text in (why_it_matters(facts), lasted(facts), numbers_line(facts), levels_line(facts)):
         if text:
             lines.append(line(text))
@@ -103,9 +104,11 @@ def notice(message: AlertMessage) -> str:
     """Why the message comes late, if it does: quiet hours, or a real delivery delay."""
     held = message.held_for_quiet_hours
     if held is not None:
-        return f"🌙 Held during your quiet hours ({clock_range(*held)})"
+        return _("🌙 Held during your quiet hours ({hours})").format(hours=clock_range(*held))
     if message.delayed_by is not None:
-        return f"⏱ Delayed by {duration_words(message.delayed_by)} (delivery problem)"
+        return _("⏱ Delayed by {duration} (delivery problem)").format(
+            duration=duration_words(message.delayed_by)
+        )
     return ""
 
 
@@ -121,5 +124,5 @@ def alert_doc(message: AlertMessage, tz: str | None = None) -> Doc:
             lines.append("")
         lines += event_lines(event, tz)
     if any(e.kind not in (EventKind.BROADCAST, EventKind.TEST) for e in message.events):
-        lines += ["", line(RISK_HINT)]
-    return Doc.of(lines).fit(note=SHORTENED)
+        lines += ["", line(_(RISK_HINT))]
+    return Doc.of(lines).fit(note=_(SHORTENED))

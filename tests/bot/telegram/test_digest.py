@@ -155,3 +155,30 @@ async def test_digest_off_and_bad_arguments(telegram_standin: TelegramStandin) -
     )
     zone = await ask(tg, USER, "/digest on Mars/Olympus", user_id=USER)
     assert (zone.plain_text or "").startswith("⚠ unknown time zone 'Mars/Olympus'")
+
+
+async def test_a_chat_that_chose_japanese_gets_its_digest_in_japanese(
+    telegram_standin: TelegramStandin, store: Store, loaded: pd.DataFrame
+) -> None:
+    """Text written at queue time and chart drawn at send time both follow the chat."""
+    from bot.store.chat_settings import ChatSettings
+    from bot.store.digests import DigestPrefs, Digests
+
+    tg = telegram_standin
+    now = dt.datetime(2026, 3, 23, 7, 0, tzinfo=dt.UTC)  # Mon 08:00 CET
+    jp, en = Target("telegram", str(USER)), Target("telegram", str(OTHER))
+    for owner in (jp, en):
+        await Digests(store).put(DigestPrefs(owner, True, 0, 8, "Europe/Berlin"), now)
+    await ChatSettings(store).set_language("telegram", jp.chat_id, "ja", now)
+    clock = Clock(now)
+    assert sorted(await DigestJob(store, clock).run_once(), key=str) == sorted([jp, en], key=str)
+    async with TelegramNotifier.from_settings(_settings(tg)) as notifier:
+        assert await Dispatcher(store, {"telegram": notifier}, clock=clock).run_once() == 2
+    (ja_msg,) = tg.messages_to(USER)
+    (en_msg,) = tg.messages_to(OTHER)
+    ja_text, en_text = ja_msg.plain_text or "", en_msg.plain_text or ""
+    assert "週間レポート" in ja_text and "Week 16 Mar" not in ja_text
+    assert en_text.splitlines()[0] == "📣 Weekly digest"
+    assert "Week 16 Mar – 22 Mar 2026" in en_text
+    assert (ja_msg.method, en_msg.method) == ("sendPhoto", "sendPhoto")
+    assert ja_text.splitlines()[0] == "📣 週間ダイジェスト"  # rendered at send time
