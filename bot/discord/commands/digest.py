@@ -32,9 +32,9 @@ class DigestGroup(app_commands.Group):
 
     @app_commands.command(name="on", description=N_("Send the weekly digest here"))
     @app_commands.describe(
-        day="weekday (default mon)",
-        hour="local hour 0–23 (default 8)",
-        zone="IANA time zone, e.g. Europe/Berlin (default: this chat's)",
+        day=N_("weekday (default mon)"),
+        hour=N_("local hour 0–23 (default 8)"),
+        zone=N_("IANA time zone, e.g. Europe/Berlin (default: this chat's)"),
     )
     async def on(
         self,

@@ -55,8 +55,8 @@ def market_commands(
         name="chart", description=N_("PNG chart of the stress score with level bands")
     )
     @app_commands.describe(
-        days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)",
-        everything="the whole history instead",
+        days=N_("how many days back (1 to 3650, default 90)"),
+        everything=N_("the whole history instead"),
     )
     async def chart(
         interaction: discord.Interaction[Any],
@@ -74,7 +74,7 @@ def market_commands(
         await respond(interaction, work, defer_after=0)  # matplotlib takes a moment
 
     @app_commands.command(name="history", description=N_("The last alerts this server received"))
-    @app_commands.describe(n=f"how many alerts (1 to {MAX_HISTORY}, default 10)")
+    @app_commands.describe(n=N_("how many alerts (1 to 50, default 10)"))
     async def history(
         interaction: discord.Interaction[Any],
         n: app_commands.Range[int, 1, MAX_HISTORY] | None = None,

@@ -69,8 +69,8 @@ class RuleGroup(app_commands.Group):
 
     @app_commands.command(name="add", description=N_("Alert here when an expression holds"))
     @app_commands.describe(
-        expr="e.g. jgb.40y >= 3.8, usdjpy.chg_1d_pct <= -2, btc.drawdown_30d <= -20 for 2d",
-        name=f"a short name (up to {MAX_NAME} letters, digits, - or _)",
+        expr=N_("e.g. jgb.40y >= 3.8, usdjpy.chg_1d_pct <= -2, btc.drawdown_30d <= -20 for 2d"),
+        name=N_("a short name (up to 32 letters, digits, - or _)"),
     )
     async def add(
         self,
@@ -98,7 +98,7 @@ class RuleGroup(app_commands.Group):
         await respond(interaction, work, ephemeral=True)
 
     @app_commands.command(name="remove", description=N_("Remove a personal rule"))
-    @app_commands.describe(name="the rule's name (see /rule list)")
+    @app_commands.describe(name=N_("the rule's name (see /rule list)"))
     async def remove(
         self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
     ) -> None:
@@ -111,7 +111,7 @@ class RuleGroup(app_commands.Group):
         await respond(interaction, work, ephemeral=True)
 
     @app_commands.command(name="test", description=N_("What a rule would have done over history"))
-    @app_commands.describe(expr="e.g. btc.drawdown_30d <= -20 for 2d")
+    @app_commands.describe(expr=N_("e.g. btc.drawdown_30d <= -20 for 2d"))
     async def test_(
         self,
         interaction: discord.Interaction[Any],

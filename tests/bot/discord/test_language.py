@@ -81,6 +81,31 @@ async def test_synced_commands_carry_zh_cn_and_ja_localizations(
                 assert KANA.search(sub["description_localizations"]["ja"]), sub["name"]
 
 
+async def test_every_option_description_is_localized(
+    adapter: DiscordAdapter, discord_standin: DiscordStandin
+) -> None:
+    """The options people fill in (days, zone, expr…) are explained in their language too."""
+    [synced] = discord_standin.command_syncs
+    seen = 0
+
+    def walk(options: list[dict[str, Any]], path: str) -> None:
+        nonlocal seen
+        for opt in options:
+            where = f"{path} {opt['name']}"
+            if opt.get("type") in (1, 2):  # subcommand / group: its options below
+                walk(opt.get("options", []), where)
+                continue
+            seen += 1
+            local = opt.get("description_localizations") or {}
+            assert CJK.search(local.get("zh-CN", "")), where
+            assert KANA.search(local.get("ja", "")), where
+            assert all(len(d) <= 100 for d in local.values()), where
+
+    for command in synced.commands:
+        walk(command.get("options", []), command["name"])
+    assert seen >= 12  # /chart days, /alerts quiet start/end, /rule add expr/name …
+
+
 async def test_sync_hash_changes_when_a_localization_changes(
     service: CommandService, store: Store
 ) -> None:
