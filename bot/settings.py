@@ -27,6 +27,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.i18n import LANGUAGES
 from bot.settings_check import (
     SettingsError,
     explain,
@@ -79,6 +80,19 @@ def _port(value: int) -> int:
     return value
 
 
+def _language(value: str) -> str:
+    lang = value.strip().lower()
+    if lang not in LANGUAGES:
+        raise ValueError(f"{value!r} is not a language carrywatch speaks ({', '.join(LANGUAGES)})")
+    return lang
+
+
+def _check_channel_ref(value: str) -> str:
+    if not _CHANNEL.fullmatch(value.strip()):
+        raise ValueError(f"{value!r} is neither @channelname nor a numeric chat id")
+    return value.strip()
+
+
 def _positive(value: float) -> float:
     if not value > 0:
         raise ValueError(f"must be more than 0, got {value:g}")
@@ -89,6 +103,9 @@ class TelegramSettings(BaseModel):
     token: SecretStr | None = None
     api_url: str = "https://api.telegram.org"
     channel: str | None = None
+    channel_language: str = "en"  # the language of ``channel``'s broadcast
+    # more broadcast channels, one language each: {"@cw_en": "en", "@cw_zh": "zh"}
+    channels: dict[str, str] = Field(default_factory=dict)
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -98,12 +115,26 @@ class TelegramSettings(BaseModel):
     _check_api_url = field_validator("api_url")(_http_url)
     _check_port = field_validator("webhook_port")(_port)
 
+    _check_channel_language = field_validator("channel_language")(_language)
+
     @field_validator("channel")
     @classmethod
     def _check_channel(cls, value: str | None) -> str | None:
-        if value is not None and not _CHANNEL.fullmatch(value.strip()):
-            raise ValueError(f"{value!r} is neither @channelname nor a numeric chat id")
-        return value.strip() if value is not None else None
+        return None if value is None else _check_channel_ref(value)
+
+    @field_validator("channels")
+    @classmethod
+    def _check_channels(cls, value: dict[str, str]) -> dict[str, str]:
+        return {_check_channel_ref(chat): _language(lang) for chat, lang in value.items()}
+
+    @property
+    def broadcast_channels(self) -> dict[str, str]:
+        """Every broadcast channel and its language: ``channel`` (in ``channel_language``)
+        and each of ``channels``."""
+        out = dict(self.channels)
+        if self.channel:
+            out.setdefault(self.channel, self.channel_language)
+        return out
 
     @field_validator("webhook_url")
     @classmethod

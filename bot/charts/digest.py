@@ -15,10 +15,8 @@ worker thread, and ``loop.run_in_executor`` does not carry context variables.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import itertools
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -26,6 +24,7 @@ from zoneinfo import ZoneInfo
 from babel import dates as babel_dates
 
 from bot import i18n
+from bot.charts.fonts import FAMILIES, prepare
 from bot.i18n import _
 from bot.i18n.formats import decimal
 from bot.render.common import level_word
@@ -34,7 +33,6 @@ from signals.levels import LEVEL_FLOORS, Level, level_for
 BAND_COLOURS = ("#e8f5e9", "#fff8e1", "#ffe0b2", "#ffcdd2")  # low … severe
 LINE = "#b71c1c"
 FONT = 10
-_FONT_LOCK = threading.Lock()
 
 
 class NoWeekScores(ValueError):
@@ -109,22 +107,12 @@ def chart_title(data: DigestChartData) -> str:
     return _("Stress score this week: {span}").format(span=span)
 
 
-@functools.cache
 def font_families() -> tuple[str, ...]:
     """Latin first, then Noto Sans CJK for Chinese and Japanese (matplotlib falls back
-    glyph by glyph through the list); registered once per process."""
-    families = ["DejaVu Sans"]
-    try:
-        import cvttf_NotoSansCJK_Regular as noto
-        from matplotlib import font_manager
-
-        path = noto.get_TTF_path()
-        with _FONT_LOCK:
-            font_manager.fontManager.addfont(path)
-        families.append(font_manager.FontProperties(fname=path).get_name())
-    except (ImportError, FileNotFoundError, RuntimeError):  # pragma: no cover - in the lock
-        pass
-    return tuple(families)
+    glyph by glyph through the list); registered once per process by
+    :mod:`bot.charts.fonts`, which refuses a zh/ja chart without the font (no tofu)."""
+    prepare(i18n.current())
+    return FAMILIES
 
 
 def render_digest_chart(data: DigestChartData, language: str) -> bytes:

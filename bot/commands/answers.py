@@ -204,7 +204,7 @@ class StatsAnswer:
 class CommandHelp:
     name: str
     args: str
-    description: str
+    description: str  # marked with N_: translate at use, ``_(c.description)``
     admin: bool = False
 
 
@@ -227,6 +227,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("chatid", "", N_("this chat's id and topic id (for operators)")),
     CommandHelp("rule", "add|list|remove|test …", N_("your own alert rules, previewed on history")),
     CommandHelp("digest", "on|off [day] [HH:00]", N_("a weekly summary here (default Mon 08:00)")),
+    CommandHelp("language", "en|zh|ja", N_("the language this chat reads carrywatch in")),
     CommandHelp("help", "", N_("what carrywatch watches and how to use it")),
     CommandHelp("broadcast", "<text>", N_("send a message to every subscriber"), admin=True),
     CommandHelp("test_alert", "", N_("send a test alert to every subscriber"), admin=True),

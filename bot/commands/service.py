@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from bot.alerts.events import AlertEvent, EventKind, Reason
+from bot.charts.fonts import ChartFontMissing
 from bot.charts.score import ChartData, NoChartData, drawn, render_score_chart
 from bot.commands.answers import (
     ChartAnswer,
@@ -32,12 +34,14 @@ from bot.commands.args import parse_clock, parse_count, parse_delta, parse_level
 from bot.commands.feeds import feed_statuses
 from bot.i18n import N_, _
 from bot.notify.base import Target
+from bot.render.chart_words import chart_unavailable
 from bot.store.records import Subscription, SubscriptionKind
 from bot.store.store import Store
 from bot.throttle.charts import ChartBusy, ChartRenderer
 from signals.durations import format_duration
 from signals.levels import Level
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 CHART_SERIES = ("jgb.30y", "jgb.40y", "usdjpy", "btc")
 MAX_CHART_DAYS = 3650
@@ -151,6 +155,9 @@ class CommandService:
             raise CommandError(
                 _("Busy drawing other charts right now; try again shortly."), usage
             ) from None
+        except ChartFontMissing as exc:  # a broken install: say so in one line, log why
+            log.error("%s", exc)
+            raise CommandError(chart_unavailable()) from None
         return ChartAnswer(
             png,
             first=shown.first,

@@ -26,14 +26,17 @@ import discord.http
 import yarl
 
 from bot.commands.digest import DigestService
+from bot.commands.language import LanguageService
 from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.client import CarrywatchClient
 from bot.discord.commands import CarrywatchTree, build_tree
+from bot.discord.language import CarrywatchTranslator
 from bot.discord.notifier import DiscordNotifier
 from bot.discord.sync import sync_if_changed
 from bot.settings import Settings
+from bot.store.chat_settings import ChatSettings
 from bot.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,7 @@ class DiscordAdapter:
         self._digest = digest
         self._store = store
         self._channels = AlertChannels(service, store)
+        self._languages = LanguageService(ChatSettings(store))
         self._ready_timeout = ready_timeout
         self._guild_ready_timeout = guild_ready_timeout
         self._client: CarrywatchClient | None = None
@@ -71,7 +75,10 @@ class DiscordAdapter:
         self._runner: asyncio.Task[None] | None = None
         self._saved: tuple[str, yarl.URL] | None = None
         self._notifier = DiscordNotifier(
-            lambda: self._client, ready=self._logged_in, send_timeout=send_timeout
+            lambda: self._client,
+            ready=self._logged_in,
+            send_timeout=send_timeout,
+            chats=self._languages.chats,
         )
 
     @property
@@ -109,7 +116,9 @@ class DiscordAdapter:
                 self.dev_guild,
                 rules=self._rules,
                 digest=self._digest,
+                languages=self._languages,
             )
+            await self._tree.set_translator(CarrywatchTranslator())  # zh-CN and ja names
             await client.login(token.get_secret_value())
             await self._point_gateway(client)
             await sync_if_changed(self._tree, self._store, self.dev_guild)

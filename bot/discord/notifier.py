@@ -42,10 +42,12 @@ import discord
 from bot import i18n
 from bot.alerts.events import AlertMessage
 from bot.discord.errors import DEFAULT_BACKOFF, classify
+from bot.discord.language import guild_language
 from bot.discord.metrics import SENDS
 from bot.notify.base import Delivered, Permanent, RetryAfter, SendResult, Target
 from bot.notify.images import chart_image
 from bot.render.discord.alerts import alert_embed, ping
+from bot.store.chat_settings import ChatSettings
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -74,8 +76,10 @@ class DiscordNotifier:
         ready: Callable[[], bool],
         send_timeout: float = 20.0,
         backoff: float = DEFAULT_BACKOFF,
+        chats: ChatSettings | None = None,
     ) -> None:
         self._client = client
+        self._chats = chats
         self._ready = ready
         self._send_timeout = send_timeout
         self._backoff = backoff
@@ -92,6 +96,15 @@ class DiscordNotifier:
             log.warning("discord send to %s: %s", target.chat_id, result)
         return result
 
+    async def language(self, client: discord.Client, channel_id: int, target: Target) -> str:
+        """A server channel reads in the server's language (its /language choice, else its
+        preferred locale); a channel not in the cache, in the target's own, else English."""
+        channel = client.get_channel(channel_id)
+        guild = getattr(channel, "guild", None)
+        if guild is None:
+            return i18n.pick(target.language)
+        return await guild_language(guild.id, self._chats, str(guild.preferred_locale))
+
     async def _send(self, target: Target, message: AlertMessage) -> SendResult:
         if target.platform != self.platform:
             return Permanent(f"not a Discord target: {target.platform}")
@@ -101,19 +114,20 @@ class DiscordNotifier:
             return Permanent(f"bad channel id {target.chat_id!r}", deactivate=True)
         if not self._ready():
             return RetryAfter(self._backoff, "Discord adapter not started")
-        embed = alert_embed(message)
         client = self._client()
         if client is None:
             return RetryAfter(self._backoff, "Discord adapter not started")
+        with i18n.use(await self.language(client, channel_id, target)) as language:
+            embed = alert_embed(message)
+            content, mentions = ping(message)  # a role only on severe, if set
+            image = await chart_image(message, language)
         channel = client.get_partial_messageable(channel_id)
         extra: dict[str, Any] = {}
-        image = await chart_image(message, i18n.current())
         if image is not None:
             embed.set_image(url=f"attachment://{image.filename}")
             extra["file"] = discord.File(io.BytesIO(image.png), image.filename)
         try:
             async with asyncio.timeout(self._send_timeout):
-                content, mentions = ping(message)  # a role only on severe, if set
                 sent = await channel.send(
                     content=content,
                     embed=embed,

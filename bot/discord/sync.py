@@ -35,16 +35,22 @@ def meta_key(guild: discord.abc.Snowflake | None) -> str:
     return f"discord.commands_hash.{scope_name(guild)}"
 
 
-def commands_payload(
+async def commands_payload(
     tree: app_commands.CommandTree[Any], guild: discord.abc.Snowflake | None
 ) -> list[dict[str, Any]]:
-    """What ``tree.sync(guild=...)`` sends, sorted so the order of registration
-    does not count as a change."""
-    payload = [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
+    """What ``tree.sync(guild=...)`` sends — with the translator's name and description
+    localizations, so a changed translation is a change — sorted so the order of
+    registration does not count as one."""
+    commands = tree.get_commands(guild=guild)
+    translator = tree.translator
+    if translator is not None:
+        payload = [await c.get_translated_payload(tree, translator) for c in commands]
+    else:
+        payload = [c.to_dict(tree) for c in commands]
     return sorted(payload, key=lambda c: (int(c.get("type", 1)), str(c["name"])))
 
 
-def commands_hash(
+async def commands_hash(
     tree: app_commands.CommandTree[Any],
     guild: discord.abc.Snowflake | None,
     application_id: int | None,
@@ -53,7 +59,7 @@ def commands_hash(
         {
             "application": application_id,
             "scope": scope_name(guild),
-            "commands": commands_payload(tree, guild),
+            "commands": await commands_payload(tree, guild),
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -71,7 +77,7 @@ async def sync_if_changed(
 ) -> bool:
     """Sync the tree's commands for ``guild`` (None: global) unless the stored hash
     matches; True when a sync was sent."""
-    digest = commands_hash(tree, guild, tree.client.application_id)
+    digest = await commands_hash(tree, guild, tree.client.application_id)
     key = meta_key(guild)
     if not force and await store.meta_get(key) == digest:
         SYNCS.labels("unchanged").inc()

@@ -21,9 +21,10 @@ from bot.alerts.attachments import Attachment, ChartRenderer
 from bot.alerts.events import AlertMessage
 from bot.digest.chart import DigestCharts
 from bot.dispatch.limits import Limiter
-from bot.dispatch.routing import held_window
+from bot.dispatch.routing import chats_by_platform, held_window, with_languages
 from bot.metrics import DELIVERIES, DELIVERY_LATENCY
 from bot.notify.base import Delivered, Notifier, RetryAfter, SendResult, Target
+from bot.store.chat_settings import ChatSettings
 from bot.store.records import ClaimedDelivery
 from bot.store.store import Store
 
@@ -76,6 +77,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._busy = 0  # deliveries of this dispatcher being sent right now
         self._sem = asyncio.Semaphore(self._cfg.concurrency)
+        self._chats = ChatSettings(store)
 
     def add_notifier(self, notifier: Notifier) -> None:
         """Register ``notifier``; one that carries a shared ``pacer`` paces its own sends."""
@@ -147,7 +149,22 @@ class Dispatcher:
     async def _claim(self, limit: int) -> list[ClaimedDelivery]:
         now = self._clock()
         await self._store.release_due_held(now)
-        return await self._store.claim_due(now, limit, self._worker, self._cfg.lease)
+        claimed = await self._store.claim_due(now, limit, self._worker, self._cfg.lease)
+        return await self._languages(claimed)
+
+    async def _languages(self, claimed: list[ClaimedDelivery]) -> list[ClaimedDelivery]:
+        """Each target with its chat's chosen language: one lookup per platform per batch.
+        A failed lookup sends in the notifier's fallback language rather than hold the
+        leased rows until their lease ends."""
+        try:
+            found = {
+                platform: await self._chats.languages(platform, chats)
+                for platform, chats in chats_by_platform(claimed).items()
+            }
+        except Exception:
+            log.warning("chat languages not readable; sending in the fallback", exc_info=True)
+            return claimed
+        return with_languages(claimed, found)
 
     def _spawn(self, claimed: Sequence[ClaimedDelivery]) -> list[tuple[asyncio.Task[None], int]]:
         groups: dict[Target, list[ClaimedDelivery]] = defaultdict(list)

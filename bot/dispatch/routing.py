@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.alerts.events import AlertEvent, EventKind
 from bot.digest import DIGEST_RULE
-from bot.store.records import PlannedDelivery, Subscription
+from bot.store.records import ClaimedDelivery, PlannedDelivery, Subscription
 from signals.levels import Level
 
 
@@ -83,3 +84,25 @@ def plan(
     alert: AlertEvent, subs: Iterable[Subscription], now: dt.datetime
 ) -> list[PlannedDelivery]:
     return [d for d in (decide(alert, s, now) for s in subs) if isinstance(d, PlannedDelivery)]
+
+
+def chats_by_platform(claimed: Iterable[ClaimedDelivery]) -> dict[str, set[str]]:
+    """The chat ids of a claimed batch, per platform: what one language lookup asks for."""
+    out: dict[str, set[str]] = {}
+    for c in claimed:
+        out.setdefault(c.target.platform, set()).add(c.target.chat_id)
+    return out
+
+
+def with_languages(
+    claimed: Sequence[ClaimedDelivery], languages: Mapping[str, Mapping[str, str]]
+) -> list[ClaimedDelivery]:
+    """Each claimed row with its target carrying the chat's chosen language, if any
+    (``languages``: platform → chat id → language)."""
+    out = []
+    for c in claimed:
+        lang = languages.get(c.target.platform, {}).get(c.target.chat_id)
+        if lang and lang != c.target.language:
+            c = dataclasses.replace(c, target=dataclasses.replace(c.target, language=lang))
+        out.append(c)
+    return out

@@ -12,7 +12,7 @@ platform's error codes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.alerts.events import AlertMessage
@@ -20,11 +20,17 @@ from bot.alerts.events import AlertMessage
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where a message goes: a platform chat/channel and, for forums, a topic."""
+    """Where a message goes: a platform chat/channel and, for forums, a topic.
+
+    ``language`` is the language chosen for that chat (filled by the dispatcher for a
+    delivery; None: not chosen, the notifier falls back). It is not part of the
+    target's identity: equality, hashing and the store ignore it.
+    """
 
     platform: str
     chat_id: str
     thread_id: str | None = None
+    language: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,25 @@ then each preview is a walk over arrays in memory (milliseconds; see
 from __future__ import annotations
 
 import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.charts.rule_preview import RuleChartData, render_rule_chart
-from bot.render.rule_preview import rule_title
+from bot import i18n
+from bot.charts.fonts import ChartFontMissing
+from bot.charts.rule_preview import RuleChartData, render_rule_chart, warm_up
 from signals.backtest import indicator_array
 from signals.engine import ScoredHistory, score_history
 from signals.preview import Preview, personal_rule, preview
 from signals.rule_expr import RuleExpr, parse_expression
+
+log = logging.getLogger(__name__)
+# Previews walk and draw on ONE thread: its matplotlib figure and glyph caches stay
+# warm (built once, at start, by warm_up) and previews never draw on the loop.
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rule-preview")
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ def load_scored_history(history_dir: Path) -> ScoredHistory:
 def chart_data(history: ScoredHistory, result: Preview) -> RuleChartData:
     column = indicator_array(history, result.rule.indicator)
     has = ~np.isnan(column)
-    return RuleChartData(history.dates[has], column[has], result, rule_title(result))
+    return RuleChartData(history.dates[has], column[has], result)
 
 
 def preview_expr(history: ScoredHistory, expr: RuleExpr, name: str = "preview") -> Preview:
@@ -61,19 +69,36 @@ class PreviewHistory:
         if self._history is None and self._dir is not None:
             async with self._lock:
                 if self._history is None:
-                    self._history = await asyncio.to_thread(load_scored_history, self._dir)
+                    history = await asyncio.to_thread(load_scored_history, self._dir)
+                    loop = asyncio.get_running_loop()
+                    await loop.run_in_executor(_WORKER, warm_up)
+                    self._history = history
         return self._history
 
-    async def run(self, text: str, *, chart: bool = True) -> PreviewResult | None:
-        """Parse ``text`` (RuleExprError on a mistake) and preview it; None without history."""
+    async def run(
+        self, text: str, *, chart: bool = True, language: str | None = None
+    ) -> PreviewResult | None:
+        """Parse ``text`` (RuleExprError on a mistake) and preview it, the chart in
+        ``language`` (default: the current one); None without history. Without the
+        CJK font a zh/ja preview comes without its chart (logged), never with boxes."""
         expr = parse_expression(text)
         history = await self.history()
         if history is None:
             return None
-        result = await asyncio.to_thread(preview_expr, history, expr)  # keep the loop free
-        png = (
-            await asyncio.to_thread(render_rule_chart, chart_data(history, result))
-            if chart
-            else None
-        )
-        return PreviewResult(result, png)
+        lang = language or i18n.current()
+        # one hop to the preview thread for both: the loop stays free, its figure is warm
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_WORKER, _preview_and_chart, history, expr, chart, lang)
+
+
+def _preview_and_chart(
+    history: ScoredHistory, expr: RuleExpr, chart: bool, language: str
+) -> PreviewResult:
+    result = preview_expr(history, expr)
+    if not chart:
+        return PreviewResult(result, None)
+    try:
+        return PreviewResult(result, render_rule_chart(chart_data(history, result), language))
+    except ChartFontMissing as exc:
+        log.error("%s", exc)
+        return PreviewResult(result, None)

@@ -234,9 +234,9 @@ class Runtime:
                 s, self.service, self.store, rules=self.rules_service, digest=self.digest_service
             )
             self.adapters.append(tg)
-            if s.telegram.channel:
+            for channel in s.telegram.broadcast_channels:  # one per language, if several
                 await self.store.upsert_subscription(
-                    Target("telegram", s.telegram.channel),
+                    Target("telegram", channel),
                     "channel",
                     min_level=Level.parse(s.alerts.channel_min_level),
                 )

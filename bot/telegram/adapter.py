@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.ext import BaseRateLimiter
 
+from bot.commands.language import LanguageService
 from bot.commands.service import CommandService
 from bot.dispatch.pacing import SendPacer
 from bot.settings import Settings, TelegramSettings
+from bot.store.chat_settings import ChatSettings
 from bot.store.store import Store
 from bot.telegram import webhook
 from bot.telegram.app import (
@@ -80,6 +82,7 @@ class TelegramAdapter:
             clock=clock,
             rules=rules,
             digest=digest,
+            languages=LanguageService(ChatSettings(store), clock=clock) if store else None,
         )
         if store is not None:
             self.application.add_handler(membership_handler(store))

@@ -14,19 +14,22 @@ from typing import TYPE_CHECKING, Any
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
-from bot.commands.answers import COMMANDS
+from bot import i18n
+from bot.commands.answers import COMMANDS, CommandHelp
 from bot.commands.service import CommandService
 from bot.dispatch.pacing import SendPacer
 from bot.settings import TelegramSettings
 from bot.telegram.context import Clock, Context, Deps, utc_now
 from bot.telegram.guard import GUARD_GROUP, guard_handler
 from bot.telegram.handlers import FALLBACK_GROUP, fallback_handlers, handlers
+from bot.telegram.language import localized, update_language
 from bot.telegram.notifier import api_base
 from bot.telegram.pacing import PacedRateLimiter
 from bot.throttle.commands import CommandGuard
 
 if TYPE_CHECKING:
     from bot.commands.digest import DigestService
+    from bot.commands.language import LanguageService
     from bot.commands.rules import RulesService
 
 log = logging.getLogger(__name__)
@@ -50,11 +53,15 @@ def build_application(
     guard: CommandGuard | None = None,
     rules: RulesService | None = None,
     digest: DigestService | None = None,
+    languages: LanguageService | None = None,
 ) -> TelegramApp:
     """An Application ready for ``initialize()``; nothing is contacted until then.
 
     ``guard`` bounds arguments and rate-limits commands per user and per chat
-    before any handler runs (a default one unless given).
+    before any handler runs (a default one unless given). Every handler runs in
+    the update's language (the chat's choice from ``languages``, else the user's
+    in a private chat, else English); the guard's refusals use the user's app
+    language only, so a flood never reaches the store.
     """
     if settings.token is None:
         raise ValueError("telegram.token is not set")
@@ -69,12 +76,24 @@ def build_application(
         .build()
     )
     deps = Deps(
-        service=service, admins=frozenset(settings.admins), clock=clock, rules=rules, digest=digest
+        service=service,
+        admins=frozenset(settings.admins),
+        clock=clock,
+        rules=rules,
+        digest=digest,
+        languages=languages,
     )
-    app.add_handler(guard_handler(guard or CommandGuard()), group=GUARD_GROUP)
-    app.add_handlers(handlers(deps))
-    app.add_handlers(fallback_handlers(deps), group=FALLBACK_GROUP)
-    app.add_error_handler(on_error)
+    chats = languages.chats if languages is not None else None
+    [guard_h] = localized([guard_handler(guard or CommandGuard())], None)
+    app.add_handler(guard_h, group=GUARD_GROUP)
+    app.add_handlers(localized(handlers(deps), chats))
+    app.add_handlers(localized(fallback_handlers(deps), chats), group=FALLBACK_GROUP)
+
+    async def on_error_localized(update: object, context: Context) -> None:
+        with i18n.use(await update_language(update, chats)):
+            await on_error(update, context)
+
+    app.add_error_handler(on_error_localized)
     return app
 
 
@@ -90,10 +109,27 @@ async def on_error(update: object, context: Context) -> None:
         )
 
 
+def bot_commands(language: str, *, admin: bool = False) -> list[BotCommand]:
+    """The command menu in ``language``: names stay English (Telegram allows a-z0-9_)."""
+    with i18n.use(language):
+        return [_menu_entry(c) for c in COMMANDS if admin or not c.admin]
+
+
+def _menu_entry(command: CommandHelp) -> BotCommand:
+    return BotCommand(command.name, i18n._(command.description))
+
+
 async def register_commands(app: TelegramApp, admins: frozenset[int]) -> None:
-    """setMyCommands: public commands for everyone, plus operator ones in operators' chats."""
-    public = [BotCommand(c.name, c.description) for c in COMMANDS if not c.admin]
-    everything = [BotCommand(c.name, c.description) for c in COMMANDS]
-    await app.bot.set_my_commands(public, scope=BotCommandScopeDefault())
-    for user_id in sorted(admins):
-        await app.bot.set_my_commands(everything, scope=BotCommandScopeChat(user_id))
+    """setMyCommands: public commands for everyone, plus operator ones in operators' chats;
+    English by default, and each other language for users whose app speaks it."""
+    for language in i18n.LANGUAGES:
+        code = None if language == i18n.DEFAULT else language
+        await app.bot.set_my_commands(
+            bot_commands(language), scope=BotCommandScopeDefault(), language_code=code
+        )
+        for user_id in sorted(admins):
+            await app.bot.set_my_commands(
+                bot_commands(language, admin=True),
+                scope=BotCommandScopeChat(user_id),
+                language_code=code,
+            )

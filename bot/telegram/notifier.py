@@ -21,6 +21,7 @@ twice). A chart that cannot be drawn sends the text alone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Self
 
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
@@ -68,10 +69,17 @@ class TelegramNotifier(Lifecycle):
     ``stop()`` at shutdown, or use ``async with``.
     """
 
-    def __init__(self, bot: Bot, pacer: SendPacer | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: SendPacer | None = None,
+        channel_languages: Mapping[str, str] | None = None,
+    ) -> None:
         self._bot = bot
         #: the shared pacing the dispatcher defers to (None: the dispatcher paces)
         self.pacer = pacer
+        #: the configured broadcast channels' languages (a deployment's choice wins)
+        self.channel_languages = dict(channel_languages or {})
 
     @classmethod
     def from_settings(
@@ -96,7 +104,7 @@ class TelegramNotifier(Lifecycle):
         token = settings.token.get_secret_value()
         if pacer is None:
             bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
-            return cls(bot)
+            return cls(bot, channel_languages=settings.broadcast_channels)
         limiter = PacedRateLimiter(
             pacer,
             max_retries=ALERT_RETRIES,
@@ -110,7 +118,7 @@ class TelegramNotifier(Lifecycle):
             request=request,
             rate_limiter=limiter,
         )
-        return cls(paced, pacer)
+        return cls(paced, pacer, settings.broadcast_channels)
 
     @property
     def platform(self) -> str:
@@ -125,12 +133,18 @@ class TelegramNotifier(Lifecycle):
     async def send(
         self, target: Target, message: AlertMessage, *, tz: str | None = None
     ) -> SendResult:
-        """Render and send; ``tz`` (an extension to the protocol) shows times in that zone."""
-        doc = alert_doc(message, tz or message.tz)
-        image = await chart_image(message, i18n.current())
+        """Render in the chat's language (text and chart) and send; ``tz`` (an extension
+        to the protocol) shows times in that zone."""
+        with i18n.use(self.language(target)) as language:
+            doc = alert_doc(message, tz or message.tz)
+            image = await chart_image(message, language)
         if image is not None:
             return await self.send_photo_doc(target, doc, image, silent=silent(message))
         return await self.send_doc(target, doc, silent=silent(message))
+
+    def language(self, target: Target) -> str:
+        """A configured broadcast channel's language, else the chat's choice, else en."""
+        return i18n.pick(self.channel_languages.get(target.chat_id), target.language)
 
     async def send_photo_doc(
         self, target: Target, doc: Doc, image: Image, *, silent: bool = False

@@ -4,8 +4,11 @@ matplotlib is CPU- and memory-heavy (a 3,650-day chart is ~1.5 s and tens of
 MB), so renders run on ONE worker thread; at most ``max_waiting`` more may wait
 for it, and beyond that the caller gets :class:`ChartBusy` at once (the user
 reads "busy, try again shortly") instead of the bot queueing minutes of work.
-Identical requests — same key, e.g. (days, snapshot) — share one render while
-it runs and its PNG for ``ttl`` seconds afterwards.
+Identical requests — same key, e.g. (days, snapshot), in the same language —
+share one render while it runs and its PNG for ``ttl`` seconds afterwards.
+
+``draw(data, language)`` gets the reader's language explicitly: the context
+variable :mod:`bot.i18n` keeps it in does not cross ``run_in_executor``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
+
+from bot import i18n
 
 D = TypeVar("D")
 CACHE_SECONDS = 60.0
@@ -28,11 +33,12 @@ class ChartBusy(Exception):
 
 
 class ChartRenderer(Generic[D]):
-    """``render(key, build)``: ``build()`` gathers the data (async), the worker draws it."""
+    """``render(key, build)``: ``build()`` gathers the data (async), the worker draws it
+    in the caller's language (or ``language=``), which is part of the cache key."""
 
     def __init__(
         self,
-        draw: Callable[[D], bytes],
+        draw: Callable[[D, str], bytes],
         *,
         max_waiting: int = MAX_WAITING,
         ttl: float = CACHE_SECONDS,
@@ -50,7 +56,11 @@ class ChartRenderer(Generic[D]):
         self.renders = 0
         self.refused = 0
 
-    async def render(self, key: Hashable, build: Callable[[], Awaitable[D]]) -> bytes:
+    async def render(
+        self, key: Hashable, build: Callable[[], Awaitable[D]], *, language: str | None = None
+    ) -> bytes:
+        lang = i18n.pick(language or i18n.current())
+        key = (lang, key)
         hit = self._cache.get(key)
         if hit is not None and self._clock() - hit[0] <= self._ttl:
             return hit[1]
@@ -67,7 +77,7 @@ class ChartRenderer(Generic[D]):
             async with self._slots:
                 data = await build()
                 loop = asyncio.get_running_loop()
-                png = await loop.run_in_executor(self._pool(), self._draw, data)
+                png = await loop.run_in_executor(self._pool(), self._draw, data, lang)
             self.renders += 1
             self._remember(key, png)
             future.set_result(png)

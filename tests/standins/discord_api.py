@@ -271,6 +271,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
         permissions: int | None = None,
         type: int = 2,
         command_type: int = 1,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         """Send INTERACTION_CREATE for a synced command, as Discord would when a user runs it.
 
@@ -279,6 +280,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
         Snowflake values (user, channel, role) are resolved from the guild into `data.resolved`.
         `type=4` makes it an autocomplete interaction (mark the option `"focused": True`).
         `permissions` defaults to what the guild's roles and overwrites give the user.
+        `locale` is the member's client language (Discord's ``locale``: ``ja``, ``zh-CN``…).
         """
         command = self.find_command(guild_id, command_name, command_type)
         if command is None:
@@ -293,7 +295,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
             if resolved:
                 data["resolved"] = resolved
         return await self._dispatch_interaction(
-            type, data, guild_id, channel_id, user_id, permissions
+            type, data, guild_id, channel_id, user_id, permissions, locale=locale
         )
 
     async def inject_component(
@@ -327,6 +329,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
         permissions: int | None,
         extra: Payload | None = None,
         message_id: int | None = None,
+        locale: str = "en-US",
     ) -> InteractionHandle:
         iid, token = self.next_id(), "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: Payload = {
@@ -336,7 +339,7 @@ class DiscordStandin(DiscordWorld, Lifecycle):
             "data": data,
             "token": token,
             "version": 1,
-            "locale": "en-US",
+            "locale": locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "channel_id": str(channel_id),
@@ -364,8 +367,8 @@ class DiscordStandin(DiscordWorld, Lifecycle):
             )
             payload.update(
                 guild_id=str(guild.id),
-                guild={"id": str(guild.id), "locale": "en-US", "features": []},
-                guild_locale="en-US",
+                guild={"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
+                guild_locale=guild.preferred_locale,
                 member=member_payload(user, roles, permissions=perms),
                 channel={**channel, "permissions": str(perms)},
                 app_permissions=str(self.permissions(guild, spec, self.bot_user_id)),

@@ -100,6 +100,7 @@ class GuildSpec:
     roles: list[RoleSpec] = field(default_factory=list)
     members: list[MemberSpec] = field(default_factory=list)
     everyone_permissions: int = EVERYONE_DEFAULT
+    preferred_locale: str = "en-US"  # a Community server's language (Server Settings)
 
     def channel(self, channel_id: int) -> ChannelSpec | None:
         return next((c for c in self.channels if c.id == channel_id), None)
@@ -234,7 +235,7 @@ def guild_create_payload(guild: GuildSpec, bot_member: MemberSpec) -> Payload:
         "banner": None,
         "premium_tier": 0,
         "premium_subscription_count": 0,
-        "preferred_locale": "en-US",
+        "preferred_locale": guild.preferred_locale,
         "public_updates_channel_id": None,
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,

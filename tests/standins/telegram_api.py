@@ -119,6 +119,10 @@ class TelegramStandin(Lifecycle):
             await self._runner.cleanup()
 
     # -- addresses and identity -----------------------------------------------------
+    def my_commands(self, language_code: str = "", scope: str = "default") -> list[JSONDict]:
+        """What setMyCommands stored for a scope and ``language_code`` ("" = all languages)."""
+        return list(self.state.commands.get(f"{scope}|None|None|{language_code}", []))
+
     @property
     def token(self) -> str:
         return self.state.token
@@ -260,12 +264,14 @@ class TelegramStandin(Lifecycle):
         thread_id: int | None = None,
         is_forum: bool = False,
         reply_to_message_id: int | None = None,
+        language_code: str | None = "en",
     ) -> int:
-        """A user writes ``text`` in a chat; returns the update_id. Commands get entities."""
+        """A user writes ``text`` in a chat; returns the update_id. Commands get entities.
+        ``language_code`` is the user's app language, as Telegram sends it in ``from``."""
         message = user_message(
             self.state, chat_id, text, user_id=user_id, chat_type=chat_type, username=username,
             first_name=first_name, title=title, thread_id=thread_id, is_forum=is_forum,
-            reply_to_message_id=reply_to_message_id,
+            reply_to_message_id=reply_to_message_id, language_code=language_code,
         )  # fmt: skip
         kind = "channel_post" if message["chat"]["type"] == "channel" else "message"
         return self._push(kind, message)

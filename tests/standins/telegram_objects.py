@@ -145,13 +145,19 @@ def utf16_len(text: str) -> int:
 
 
 def user_json(
-    user_id: int, first_name: str, username: str | None = None, *, is_bot: bool = False
+    user_id: int,
+    first_name: str,
+    username: str | None = None,
+    *,
+    is_bot: bool = False,
+    language_code: str | None = "en",
 ) -> JSONDict:
+    """A User; ``language_code`` is the user's app language (IETF tag, None: not sent)."""
     user: JSONDict = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
     if username:
         user["username"] = username
-    if not is_bot:
-        user["language_code"] = "en"
+    if not is_bot and language_code:
+        user["language_code"] = language_code
     return user
 
 

@@ -37,9 +37,12 @@ def user_message(
     thread_id: int | None,
     is_forum: bool,
     reply_to_message_id: int | None,
+    language_code: str | None = "en",
 ) -> JSONDict:
     """A Message from a user (or, in a channel, a channel post); stored for replies."""
-    user = user_json(user_id, first_name or f"User {user_id}", username)
+    user = user_json(
+        user_id, first_name or f"User {user_id}", username, language_code=language_code
+    )
     st.users[user_id] = user
     known = st.chats.get(chat_id)
     kind = chat_type or (known.type if known else infer_chat_type(chat_id))

@@ -7,12 +7,14 @@ from typing import Any
 import discord
 
 from bot.commands.digest import DigestService
+from bot.commands.language import LanguageService
 from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.commands.alerts import AlertsGroup
 from bot.discord.commands.digest import DigestGroup
 from bot.discord.commands.guards import CarrywatchTree
+from bot.discord.commands.language import language_command
 from bot.discord.commands.market import market_commands
 from bot.discord.commands.rules import RuleGroup
 
@@ -26,8 +28,12 @@ def build_tree(
     guild: discord.abc.Snowflake | None = None,
     rules: RulesService | None = None,
     digest: DigestService | None = None,
+    languages: LanguageService | None = None,
 ) -> CarrywatchTree:
-    """Every carrywatch command on a new tree, registered for ``guild`` (None: global)."""
+    """Every carrywatch command on a new tree, registered for ``guild`` (None: global).
+
+    With ``languages``, /language is offered and every interaction is answered in the
+    DM's or server's chosen language (else the interaction's locale)."""
     from bot.discord.throttle import GuardedTree  # argument bounds and rate limits first
 
     tree: CarrywatchTree = GuardedTree(client)
@@ -39,6 +45,9 @@ def build_tree(
         commands.append(RuleGroup(rules))
     if digest is not None:
         commands.append(DigestGroup(digest))
+    if languages is not None:
+        commands.append(language_command(languages))
+        tree.chats = languages.chats
     for command in commands:
         tree.add_command(command, guild=guild)
     return tree

@@ -20,7 +20,7 @@ from bot.commands.service import CommandService
 from bot.discord.channels import AlertChannels
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.render.discord.answers import settings_embed
 from bot.render.settings_words import change_sentence
 
@@ -59,7 +59,7 @@ class AlertsGroup(app_commands.Group):
     def __init__(self, service: CommandService, channels: AlertChannels) -> None:
         super().__init__(
             name="alerts",
-            description="Push alerts for this server (Manage Server only)",
+            description=N_("Push alerts for this server (Manage Server only)"),
             guild_only=True,
             default_permissions=discord.Permissions(manage_guild=True),
         )
@@ -85,8 +85,8 @@ class AlertsGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="channel", description="Post this server's alerts in a channel")
-    @app_commands.describe(channel="where alerts go", level="minimum level (default high)")
+    @app_commands.command(name="channel", description=N_("Post this server's alerts in a channel"))
+    @app_commands.describe(channel=N_("where alerts go"), level=N_("minimum level (default high)"))
     async def channel(
         self,
         interaction: discord.Interaction[Any],
@@ -101,7 +101,7 @@ class AlertsGroup(app_commands.Group):
             f"Alerts will be posted in {channel.mention}.",
         )
 
-    @app_commands.command(name="off", description="Stop push alerts in this server")
+    @app_commands.command(name="off", description=N_("Stop push alerts in this server"))
     async def off(self, interaction: discord.Interaction[Any]) -> None:
         target = await self._channels.target(_guild_id(interaction))
 
@@ -112,26 +112,31 @@ class AlertsGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="level", description="Only alert at or above this level")
+    @app_commands.command(name="level", description=N_("Only alert at or above this level"))
+    @app_commands.describe(level=N_("the lowest level that sends an alert here"))
     async def level(self, interaction: discord.Interaction[Any], level: LevelName) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.set_level(target, level))
 
-    @app_commands.command(name="mute", description="Pause alerts for a while (severe still posts)")
-    @app_commands.describe(duration="e.g. 30m, 2h, 1d (1m to 30d)")
+    @app_commands.command(
+        name="mute", description=N_("Pause alerts for a while (severe still posts)")
+    )
+    @app_commands.describe(duration=N_("e.g. 30m, 2h, 1d (1m to 30d)"))
     async def mute(self, interaction: discord.Interaction[Any], duration: str) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.mute(target, duration))
 
-    @app_commands.command(name="unmute", description="Resume alerts now")
+    @app_commands.command(name="unmute", description=N_("Resume alerts now"))
     async def unmute(self, interaction: discord.Interaction[Any]) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.unmute(target))
 
-    @app_commands.command(name="quiet", description="Hold alerts below severe during these hours")
+    @app_commands.command(
+        name="quiet", description=N_("Hold alerts below severe during these hours")
+    )
     @app_commands.describe(
-        start="HH:MM, or off to switch quiet hours off",
-        end="HH:MM (in this server's time zone, see /alerts timezone)",
+        start=N_("HH:MM, or off to switch quiet hours off"),
+        end=N_("HH:MM (in this server's time zone, see /alerts timezone)"),
     )
     async def quiet(
         self, interaction: discord.Interaction[Any], start: str, end: str | None = None
@@ -149,14 +154,16 @@ class AlertsGroup(app_commands.Group):
 
         await self._confirm(interaction, change)
 
-    @app_commands.command(name="timezone", description="This server's time zone for quiet hours")
-    @app_commands.describe(zone="an IANA name such as Europe/Berlin, Asia/Tokyo or UTC")
+    @app_commands.command(
+        name="timezone", description=N_("This server's time zone for quiet hours")
+    )
+    @app_commands.describe(zone=N_("an IANA name such as Europe/Berlin, Asia/Tokyo or UTC"))
     async def timezone(self, interaction: discord.Interaction[Any], zone: str) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.set_timezone(target, zone))
 
-    @app_commands.command(name="ping", description="Mention a role on severe alerts")
-    @app_commands.describe(role="the role to mention; leave out to stop pinging")
+    @app_commands.command(name="ping", description=N_("Mention a role on severe alerts"))
+    @app_commands.describe(role=N_("the role to mention; leave out to stop pinging"))
     async def ping(
         self, interaction: discord.Interaction[Any], role: discord.Role | None = None
     ) -> None:
@@ -170,19 +177,19 @@ class AlertsGroup(app_commands.Group):
     ) -> list[app_commands.Choice[str]]:
         return _choices(_ZONES, current)
 
-    @app_commands.command(name="mute_rule", description="Stop alerts from one rule")
-    @app_commands.describe(rule="the rule's name")
+    @app_commands.command(name="mute_rule", description=N_("Stop alerts from one rule"))
+    @app_commands.describe(rule=N_("the rule's name"))
     async def mute_rule(self, interaction: discord.Interaction[Any], rule: str) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.mute_rule(target, rule))
 
-    @app_commands.command(name="unmute_rule", description="Alert from a muted rule again")
-    @app_commands.describe(rule="the rule's name")
+    @app_commands.command(name="unmute_rule", description=N_("Alert from a muted rule again"))
+    @app_commands.describe(rule=N_("the rule's name"))
     async def unmute_rule(self, interaction: discord.Interaction[Any], rule: str) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.unmute_rule(target, rule))
 
-    @app_commands.command(name="show", description="This server's alert channel and settings")
+    @app_commands.command(name="show", description=N_("This server's alert channel and settings"))
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         target = await self._channels.target(_guild_id(interaction))
         await self._confirm(interaction, lambda: self._service.settings(target))

@@ -11,6 +11,7 @@ from bot.commands.digest import DigestAnswer, DigestService
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
 from bot.discord.commands.rules import owner_of
+from bot.i18n import N_
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -22,18 +23,18 @@ def _reply(answer: DigestAnswer) -> Reply:
 
 class DigestGroup(app_commands.Group):
     def __init__(self, digests: DigestService) -> None:
-        super().__init__(name="digest", description="A weekly summary here (default Mon 08:00)")
+        super().__init__(name="digest", description=N_("A weekly summary here (default Mon 08:00)"))
         self._digests = digests
 
     def _may_change(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild is not None:
             require_manage_guild(interaction)
 
-    @app_commands.command(name="on", description="Send the weekly digest here")
+    @app_commands.command(name="on", description=N_("Send the weekly digest here"))
     @app_commands.describe(
-        day="weekday (default mon)",
-        hour="local hour 0–23 (default 8)",
-        zone="IANA time zone, e.g. Europe/Berlin (default: this chat's)",
+        day=N_("weekday (default mon)"),
+        hour=N_("local hour 0–23 (default 8)"),
+        zone=N_("IANA time zone, e.g. Europe/Berlin (default: this chat's)"),
     )
     async def on(
         self,
@@ -51,7 +52,7 @@ class DigestGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="off", description="Stop the weekly digest here")
+    @app_commands.command(name="off", description=N_("Stop the weekly digest here"))
     async def off(self, interaction: discord.Interaction[Any]) -> None:
         self._may_change(interaction)
         owner = owner_of(interaction)
@@ -61,7 +62,7 @@ class DigestGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="show", description="When the weekly digest goes out here")
+    @app_commands.command(name="show", description=N_("When the weekly digest goes out here"))
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         owner = owner_of(interaction)
 

@@ -19,10 +19,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot import i18n
 from bot.commands.answers import CommandError
 from bot.discord.commands.reply import send_ephemeral, usage
+from bot.discord.language import interaction_language
 from bot.discord.metrics import COMMANDS
 from bot.render.discord.answers import error_text
+from bot.store.chat_settings import ChatSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,29 @@ def _command_name(interaction: discord.Interaction[Any]) -> str:
 
 
 class CarrywatchTree(app_commands.CommandTree[Any]):
-    """A CommandTree whose errors end as ephemeral messages, logs and metrics."""
+    """A CommandTree whose errors end as ephemeral messages, logs and metrics, and that
+    answers every interaction in its language (see :mod:`bot.discord.language`)."""
+
+    #: where the DM's or server's /language choice is read (None: locale, then English)
+    chats: ChatSettings | None = None
+
+    async def _call(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py has no public hook around an interaction's whole handling (checks,
+        # parsing, the command, autocomplete), so the language is set around its one
+        # entry point; on_error runs outside it and reads the language from ``extras``.
+        language = await interaction_language(interaction, self.chats)
+        interaction.extras["language"] = language
+        with i18n.use(language):
+            await super()._call(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        with i18n.use(interaction.extras.get("language")):
+            await self._on_error(interaction, error)
+
+    async def _on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         name = _command_name(interaction)
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error

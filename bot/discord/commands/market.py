@@ -17,6 +17,7 @@ from bot.commands.answers import HistoryAnswer
 from bot.commands.service import MAX_CHART_DAYS, MAX_HISTORY, CommandService
 from bot.discord.channels import AlertChannels, channel_target
 from bot.discord.commands.reply import Reply, respond, usage
+from bot.i18n import N_
 from bot.render.chart_words import chart_caption
 from bot.render.discord.answers import help_embed, history_embed, risk_embed, status_embed
 
@@ -41,7 +42,9 @@ def market_commands(
 ) -> list[app_commands.Command[Any, ..., Any]]:
     """The read-only commands, bound to ``service``; ``tree``/``guild`` feed /help."""
 
-    @app_commands.command(name="risk", description="Current yen carry-unwind stress score and why")
+    @app_commands.command(
+        name="risk", description=N_("Current yen carry-unwind stress score and why")
+    )
     async def risk(interaction: discord.Interaction[Any]) -> None:
         async def work() -> Reply:
             return Reply(embed=risk_embed(await service.risk(), service.now()))
@@ -49,11 +52,11 @@ def market_commands(
         await respond(interaction, work)
 
     @app_commands.command(
-        name="chart", description="PNG chart of the stress score with level bands"
+        name="chart", description=N_("PNG chart of the stress score with level bands")
     )
     @app_commands.describe(
-        days=f"how many days back (1 to {MAX_CHART_DAYS}, default 90)",
-        everything="the whole history instead",
+        days=N_("how many days back (1 to 3650, default 90)"),
+        everything=N_("the whole history instead"),
     )
     async def chart(
         interaction: discord.Interaction[Any],
@@ -70,8 +73,8 @@ def market_commands(
 
         await respond(interaction, work, defer_after=0)  # matplotlib takes a moment
 
-    @app_commands.command(name="history", description="The last alerts this server received")
-    @app_commands.describe(n=f"how many alerts (1 to {MAX_HISTORY}, default 10)")
+    @app_commands.command(name="history", description=N_("The last alerts this server received"))
+    @app_commands.describe(n=N_("how many alerts (1 to 50, default 10)"))
     async def history(
         interaction: discord.Interaction[Any],
         n: app_commands.Range[int, 1, MAX_HISTORY] | None = None,
@@ -86,7 +89,7 @@ def market_commands(
         await respond(interaction, work)
 
     @app_commands.command(
-        name="status", description="Feeds fresh or stale, last alert, this server's alerts"
+        name="status", description=N_("Feeds fresh or stale, last alert, this server's alerts")
     )
     async def status(interaction: discord.Interaction[Any]) -> None:
         async def work() -> Reply:
@@ -100,7 +103,7 @@ def market_commands(
 
         await respond(interaction, work)
 
-    @app_commands.command(name="help", description="What carrywatch watches and how to use it")
+    @app_commands.command(name="help", description=N_("What carrywatch watches and how to use it"))
     async def help_(interaction: discord.Interaction[Any]) -> None:
         listed = [(usage(c), c.description) for c in walk_commands(tree, guild)]
 

@@ -17,6 +17,7 @@ from discord import app_commands
 from bot.commands.rules import MAX_NAME, PreviewAnswer, RulesService, server_owner
 from bot.discord.commands.guards import require_manage_guild
 from bot.discord.commands.reply import Reply, respond
+from bot.i18n import N_
 from bot.notify.base import Target
 from bot.render.discord.answers import md
 from bot.render.rule_answers import added_lines, list_lines, removed_line
@@ -59,17 +60,17 @@ class RuleGroup(app_commands.Group):
     """``/rule add|list|remove|test``."""
 
     def __init__(self, rules: RulesService) -> None:
-        super().__init__(name="rule", description="Your own alert rules, previewed on history")
+        super().__init__(name="rule", description=N_("Your own alert rules, previewed on history"))
         self._rules = rules
 
     def _may_change(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild is not None:
             require_manage_guild(interaction)
 
-    @app_commands.command(name="add", description="Alert here when an expression holds")
+    @app_commands.command(name="add", description=N_("Alert here when an expression holds"))
     @app_commands.describe(
-        expr="e.g. jgb.40y >= 3.8, usdjpy.chg_1d_pct <= -2, btc.drawdown_30d <= -20 for 2d",
-        name=f"a short name (up to {MAX_NAME} letters, digits, - or _)",
+        expr=N_("e.g. jgb.40y >= 3.8, usdjpy.chg_1d_pct <= -2, btc.drawdown_30d <= -20 for 2d"),
+        name=N_("a short name (up to 32 letters, digits, - or _)"),
     )
     async def add(
         self,
@@ -87,7 +88,7 @@ class RuleGroup(app_commands.Group):
 
         await respond(interaction, work, defer_after=0)
 
-    @app_commands.command(name="list", description="The personal rules of this server or DM")
+    @app_commands.command(name="list", description=N_("The personal rules of this server or DM"))
     async def list_(self, interaction: discord.Interaction[Any]) -> None:
         owner = owner_of(interaction)
 
@@ -96,8 +97,8 @@ class RuleGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="remove", description="Remove a personal rule")
-    @app_commands.describe(name="the rule's name (see /rule list)")
+    @app_commands.command(name="remove", description=N_("Remove a personal rule"))
+    @app_commands.describe(name=N_("the rule's name (see /rule list)"))
     async def remove(
         self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
     ) -> None:
@@ -109,8 +110,8 @@ class RuleGroup(app_commands.Group):
 
         await respond(interaction, work, ephemeral=True)
 
-    @app_commands.command(name="test", description="What a rule would have done over history")
-    @app_commands.describe(expr="e.g. btc.drawdown_30d <= -20 for 2d")
+    @app_commands.command(name="test", description=N_("What a rule would have done over history"))
+    @app_commands.describe(expr=N_("e.g. btc.drawdown_30d <= -20 for 2d"))
     async def test_(
         self,
         interaction: discord.Interaction[Any],

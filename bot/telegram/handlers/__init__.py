@@ -17,6 +17,7 @@ from bot.telegram.handlers import (
     digest,
     fallback,
     info,
+    language,
     rules,
     settings,
     subscriptions,
@@ -36,6 +37,7 @@ def handlers(deps: Deps) -> list[Handler]:
         *admin.handlers(deps),
         *rules.handlers(deps),
         *digest.handlers(deps),
+        *language.handlers(deps),
     ]
 
 

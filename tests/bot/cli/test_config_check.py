@@ -38,6 +38,14 @@ BAD_ENV = [
     ("CARRYWATCH_DATABASE_URL", "sqlite:///./x.db", "unsupported database URL scheme sqlite"),
     ("CARRYWATCH_DATABASE_URL", "sqlite+aiosqlite:////no/such/dir/x.db", "/no/such/dir"),
     ("CARRYWATCH_TELEGRAM__CHANNEL", "carrywatch", "neither @channelname nor a numeric"),
+    (
+        "CARRYWATCH_TELEGRAM__CHANNEL_LANGUAGE",
+        "fr",
+        "telegram.channel_language (CARRYWATCH_TELEGRAM__CHANNEL_LANGUAGE): 'fr' is not a "
+        "language carrywatch speaks (en, zh, ja)",
+    ),
+    ("CARRYWATCH_TELEGRAM__CHANNELS", '{"@cw_zh": "cn"}', "'cn' is not a language"),
+    ("CARRYWATCH_TELEGRAM__CHANNELS", '{"cw_zh": "zh"}', "neither @channelname nor a numeric"),
     ("CARRYWATCH_DISPATCH__MAX_ATTEMPTS", "0", "must be at least 1"),
 ]
 

@@ -49,7 +49,7 @@ async def test_chart_defers_then_sends_the_png_in_an_embed(
     [embed] = followup.embeds
     assert embed["image"]["url"] == "attachment://carrywatch-score.png"
     # the caption names the dates drawn: 60 days back from the newest score, 5 Aug 2024
-    assert "from Thu 6 Jun 2024 to Mon 5 Aug 2024" in embed["description"]
+    assert "from Thu, Jun 6, 2024 to Mon, Aug 5, 2024" in embed["description"]
     assert "You asked" not in embed["description"]
 
 
@@ -125,7 +125,7 @@ async def test_synced_commands_carry_choices_ranges_and_default_permissions(
     (manage_guild = 32), guild-only, levels as choices, /chart days bounded."""
     [synced] = discord_standin.command_syncs
     commands = {c["name"]: c for c in synced.commands}
-    assert set(commands) == {"risk", "chart", "history", "status", "help", "alerts"}
+    assert set(commands) == {"risk", "chart", "history", "status", "help", "alerts", "language"}
     alerts = commands["alerts"]
     assert int(alerts["default_member_permissions"]) == 32
     subs = {o["name"]: o for o in alerts["options"]}

@@ -71,7 +71,7 @@ async def test_chart_uploads_png_and_rejects_bad_days(
     assert photo.method == "sendPhoto" and (photo.photo_bytes or 0) > 1000
     # one scored day in the store: the caption says what the chart covers, not "30 days"
     caption = photo.plain_text or ""
-    assert caption.startswith("Carry-unwind stress from Mon 5 Aug 2024 to Mon 5 Aug 2024")
+    assert caption.startswith("Carry-unwind stress from Mon, Aug 5, 2024 to Mon, Aug 5, 2024")
     assert "You asked for 30 days; the data covers 1 day." in caption
     everything = await ask(tg, USER, "/chart all", user_id=USER)
     assert everything.method == "sendPhoto" and "You asked" not in (everything.plain_text or "")

@@ -181,3 +181,4 @@ async def test_a_chat_that_chose_japanese_gets_its_digest_in_japanese(
     assert en_text.splitlines()[0] == "📣 Weekly digest"
     assert "Week 16 Mar – 22 Mar 2026" in en_text
     assert (ja_msg.method, en_msg.method) == ("sendPhoto", "sendPhoto")
+    assert ja_text.splitlines()[0] == "📣 週間ダイジェスト"  # rendered at send time

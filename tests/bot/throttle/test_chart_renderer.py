@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from bot import i18n
 from bot.throttle.charts import ChartBusy, ChartRenderer
 
 
@@ -27,12 +28,14 @@ class Draw:
         self.release = threading.Event()
         self.threads: set[int] = set()
         self.calls: list[int] = []
+        self.languages: list[str] = []
 
-    def __call__(self, data: int) -> bytes:
+    def __call__(self, data: int, language: str) -> bytes:
         self.threads.add(threading.get_ident())
         self.release.wait(10)
         self.calls.append(data)
-        return f"png{data}".encode()
+        self.languages.append(language)
+        return f"png{data}{'' if language == 'en' else language}".encode()
 
 
 async def settle() -> None:
@@ -84,7 +87,7 @@ async def test_identical_requests_share_one_render_and_the_cache_expires() -> No
 async def test_a_failed_render_is_not_cached() -> None:
     calls: list[int] = []
 
-    def boom(data: int) -> bytes:
+    def boom(data: int, language: str) -> bytes:
         calls.append(data)
         if len(calls) == 1:
             raise RuntimeError("matplotlib failed")
@@ -98,4 +101,26 @@ async def test_a_failed_render_is_not_cached() -> None:
     with pytest.raises(RuntimeError):
         await charts.render("k", data)
     assert await charts.render("k", data) == b"ok"
+    charts.close()
+
+
+async def test_the_cache_keys_on_language_and_the_worker_gets_it() -> None:
+    """A Japanese chat asking right after an English one gets a Japanese chart, not the
+    cached English PNG; a second Japanese request is the cached one."""
+    draw = Draw()
+    draw.release.set()
+    charts: ChartRenderer[int] = ChartRenderer(draw, clock=Clock())
+
+    async def data() -> int:
+        return 5
+
+    assert await charts.render("30d", data) == b"png5"
+    with i18n.use("ja"):
+        assert await charts.render("30d", data) == b"png5ja"  # from the task's language
+    assert await charts.render("30d", data, language="zh-CN") == b"png5zh"  # or explicit
+    with i18n.use("ja"):
+        assert await charts.render("30d", data) == b"png5ja"
+    assert await charts.render("30d", data) == b"png5"
+    assert draw.languages == ["en", "ja", "zh"]  # three renders, two cache hits
+    assert charts.renders == 3
     charts.close()
