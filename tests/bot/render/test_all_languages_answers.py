@@ -240,8 +240,6 @@ def test_every_error_code_is_written_and_english_matches_the_cli() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-# The preview chart's CJK font is i18n-charts' (its own test checks the glyphs).
-@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 async def test_rule_errors_and_answers(lang: str, rules: RulesService) -> None:
     owner = Target("telegram", "-1001")
     with i18n.use(lang):
