@@ -18,11 +18,12 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import filters
 
+from bot.i18n import N_, _
 from bot.render.telegram.text import Doc
 from bot.telegram.context import Callback, Context, reply
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
-NOT_ADMIN = "Only this group's admins can change its alerts."
+NOT_ADMIN = N_("Only this group's admins can change its alerts.")
 
 
 def operators(admins: Iterable[int]) -> filters.User:
@@ -54,9 +55,9 @@ def chat_admin_only(callback: Callback) -> Callback:
         if await is_chat_admin(update, context):
             await callback(update, context)
         elif update.callback_query is not None:
-            await update.callback_query.answer(NOT_ADMIN, show_alert=True)
+            await update.callback_query.answer(_(NOT_ADMIN), show_alert=True)
         else:
-            await reply(update, Doc.of([NOT_ADMIN]))
+            await reply(update, Doc.of([_(NOT_ADMIN)]))
 
     guarded.__name__ = getattr(callback, "__name__", "handler")
     return guarded

@@ -98,7 +98,7 @@ class AlertsGroup(app_commands.Group):
         await self._confirm(
             interaction,
             lambda: self._channels.choose(guild_id, channel.id, level),
-            f"Alerts will be posted in {channel.mention}.",
+            _("Alerts will be posted in {channel}.").format(channel=channel.mention),
         )
 
     @app_commands.command(name="off", description=N_("Stop push alerts in this server"))
@@ -107,8 +107,12 @@ class AlertsGroup(app_commands.Group):
 
         async def work() -> Reply:
             was_on = await self._service.unsubscribe(target)
-            text = "Alerts are off." if was_on else "Alerts were already off."
-            return Reply(content=f"{text} Turn them on again with `/alerts channel`.")
+            text = (
+                _("Alerts are off. Turn them on again with `/alerts channel`.")
+                if was_on
+                else _("Alerts were already off. Turn them on again with `/alerts channel`.")
+            )
+            return Reply(content=text)
 
         await respond(interaction, work, ephemeral=True)
 

@@ -24,13 +24,16 @@ from bot.commands.answers import CommandError
 from bot.discord.commands.reply import send_ephemeral, usage
 from bot.discord.language import interaction_language
 from bot.discord.metrics import COMMANDS
+from bot.i18n import N_
 from bot.render.discord.answers import error_text
 from bot.store.chat_settings import ChatSettings
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "🔒 Only members with the **Manage Server** permission can change this server's alerts."
-GUILD_ONLY = "This command works in a server, not in direct messages."
+REFUSAL = N_(
+    "🔒 Only members with the **Manage Server** permission can change this server's alerts."
+)
+GUILD_ONLY = N_("This command works in a server, not in direct messages.")
 
 
 def require_manage_guild(interaction: discord.Interaction[Any]) -> bool:
@@ -91,15 +94,17 @@ class CarrywatchTree(app_commands.CommandTree[Any]):
             return
         if isinstance(original, app_commands.NoPrivateMessage):
             COMMANDS.labels(name, "refused").inc()
-            await self._tell(interaction, GUILD_ONLY)
+            await self._tell(interaction, i18n._(GUILD_ONLY))
             return
         if isinstance(original, app_commands.MissingPermissions | app_commands.CheckFailure):
             COMMANDS.labels(name, "refused").inc()
-            await self._tell(interaction, REFUSAL)
+            await self._tell(interaction, i18n._(REFUSAL))
             return
         COMMANDS.labels(name, "failed").inc()
         log.error("discord command /%s failed", name, exc_info=original)
-        await self._tell(interaction, "Something went wrong on our side; try again in a minute.")
+        await self._tell(
+            interaction, i18n._("Something went wrong on our side; try again in a minute.")
+        )
 
     async def _tell(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:

@@ -20,7 +20,7 @@ from bot.notify.base import Target
 from bot.render.settings_words import change_sentence
 from bot.render.telegram.answers import changed_doc, settings_doc
 from bot.render.telegram.keyboards import PREFIX, ButtonPress, parse_callback, settings_keyboard
-from bot.telegram.access import chat_admin_only, is_chat_admin
+from bot.telegram.access import NOT_ADMIN, chat_admin_only, is_chat_admin
 from bot.telegram.context import NO_PREVIEW, Context, Deps, answering, args_of, reply, target_of
 
 USAGE = (
@@ -98,10 +98,10 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
             return
         press = parse_callback(query.data)
         if press is None:
-            await query.answer("This button is no longer supported; send /settings.")
+            await query.answer(_("This button is no longer supported; send /settings."))
             return
         if not await is_chat_admin(update, context):
-            await query.answer("Only this group's admins can change its alerts.", show_alert=True)
+            await query.answer(_(NOT_ADMIN), show_alert=True)
             return
         message = query.message if query.message and query.message.is_accessible else None
         target = target_of(chat, message)  # type: ignore[arg-type]

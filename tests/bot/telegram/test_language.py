@@ -90,6 +90,8 @@ async def test_group_language_is_for_admins_and_english_until_set(
     assert (after.plain_text or "").startswith("此聊天以简体中文 (zh)使用 carrywatch。")
     refused_zh = await ask(tg, GROUP, "/language en", user_id=USER, chat_type="supergroup")
     assert refused_zh.plain_text == "只有本群管理员可以更改本群的语言。"
+    refused_alerts = await ask(tg, GROUP, "/subscribe", user_id=USER, chat_type="supergroup")
+    assert refused_alerts.plain_text == "只有本群管理员才能更改本群的警报设置。"
 
 
 async def test_a_bad_language_is_one_line_and_changes_nothing(
