@@ -18,7 +18,7 @@ import enum
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from signals.durations import parse_duration
@@ -104,30 +104,37 @@ class Transition:
 def step(
     rule: Rule, state: RuleState, value: float | None, now: dt.datetime
 ) -> tuple[RuleState, Transition | None]:
-    """Advance one rule by one evaluation. Pure: same inputs, same result."""
+    """Advance one rule by one evaluation. Pure: same inputs, same result.
+
+    States are built with the constructor, not ``dataclasses.replace``: a
+    backtest steps tens of thousands of times and ``replace`` costs ~5x more.
+    """
     if value is None:
         return state, None
-    state = replace(state, last_value=value)
-    phase = state.phase
-    if phase in (Phase.INACTIVE, Phase.PENDING):
+    phase, since, episode, resolved_at = (
+        state.phase,
+        state.since,
+        state.episode,
+        state.last_resolved_at,
+    )
+    if phase is Phase.INACTIVE or phase is Phase.PENDING:
         if not rule.holds(value):
-            return replace(state, phase=Phase.INACTIVE, since=None), None
-        since = state.since if phase is Phase.PENDING and state.since else now
-        cooled = state.last_resolved_at is None or now - state.last_resolved_at >= rule.cooldown
+            return RuleState(Phase.INACTIVE, None, episode, value, resolved_at), None
+        since = since if phase is Phase.PENDING and since else now
+        cooled = resolved_at is None or now - resolved_at >= rule.cooldown
         if now - since >= rule.for_ and cooled:
-            episode = state.episode + 1
-            fired = replace(state, phase=Phase.FIRING, since=now, episode=episode)
-            return fired, Transition(rule, TransitionKind.FIRING, now, value, episode)
-        return replace(state, phase=Phase.PENDING, since=since), None
+            fired = RuleState(Phase.FIRING, now, episode + 1, value, resolved_at)
+            return fired, Transition(rule, TransitionKind.FIRING, now, value, episode + 1)
+        return RuleState(Phase.PENDING, since, episode, value, resolved_at), None
     if not rule.cleared(value):
         if phase is Phase.RECOVERING:
-            return replace(state, phase=Phase.FIRING, since=now), None
-        return state, None
-    since = state.since if phase is Phase.RECOVERING and state.since else now
+            return RuleState(Phase.FIRING, now, episode, value, resolved_at), None
+        return RuleState(phase, since, episode, value, resolved_at), None
+    since = since if phase is Phase.RECOVERING and since else now
     if now - since >= rule.keep_firing_for:
-        resolved = replace(state, phase=Phase.INACTIVE, since=None, last_resolved_at=now)
-        return resolved, Transition(rule, TransitionKind.RESOLVED, now, value, state.episode)
-    return replace(state, phase=Phase.RECOVERING, since=since), None
+        resolved = RuleState(Phase.INACTIVE, None, episode, value, now)
+        return resolved, Transition(rule, TransitionKind.RESOLVED, now, value, episode)
+    return RuleState(Phase.RECOVERING, since, episode, value, resolved_at), None
 
 
 class RuleBook:

@@ -21,10 +21,10 @@ history). Components are only built for the days that produce an event.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -34,9 +34,8 @@ from bot.alerts.stages import Memory, Reading
 from signals.backtest import BacktestResult, indicator_array, rule_instant
 from signals.components import component_specs
 from signals.engine import ScoredHistory
-from signals.explain import _group_by_series, _values
 from signals.explain_columns import DayColumns
-from signals.rules import Phase, Rule
+from signals.rules import Phase, Rule, RuleState
 from signals.snapshot import ComponentScore
 
 _CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
@@ -71,10 +70,27 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
     """
     h, lo = result.history, result.first
     specs = {spec.name: spec for spec in component_specs(h.config)}
+    known = set(h.config.scored_series)
+    heads = {key: key if key in known else key.rsplit(".", 1)[0] for key in h.inputs}
+    # per component, the input keys ``_values(spec, _group_by_series(...))`` reads, in
+    # its order, as lists: a day's values are then a few list reads, not a pass over
+    # every input array
+    keys = {
+        c.name: [k for series in specs[c.name].series for k in h.inputs if heads[k] == series]
+        for c in days.components
+    }
+    lists = {k: h.inputs[k].tolist() for k in {k for ks in keys.values() for k in ks}}
+
+    def values(name: str, i: int) -> dict[str, float]:
+        out = {}
+        for k in keys[name]:
+            v = lists[k][i]
+            if v == v:  # NaN is no fresh value
+                out[k] = v
+        return out
 
     def explain(i: int) -> Sequence[ComponentScore]:
         j = i - lo
-        by_series = _group_by_series(h.inputs, i, h.config.scored_series)
         out = []
         for c in days.components:
             spec = specs[c.name]
@@ -88,7 +104,7 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
                     base_weight=h.config.weight(c.name),
                     available=score is not None,
                     stale=c.stale[j],
-                    values=_values(spec, by_series),
+                    values=values(c.name, i),
                     data_date=None,
                     reason=c.reason[j],
                 )
@@ -113,15 +129,16 @@ class _Columns:
             self.lists[name] = arr.tolist()
             seen = np.where(~np.isnan(arr) & (np.arange(n) >= lo), np.arange(n), -1)
             self.last_seen[name] = np.maximum.accumulate(seen) if n else seen
-        self.hold_at: dict[str, np.ndarray] = {}
-        self.clear_at: dict[str, np.ndarray] = {}
+        # sorted day lists: ``bisect`` on a list beats ``np.searchsorted`` per call
+        self.hold_at: dict[str, list[int]] = {}
+        self.clear_at: dict[str, list[int]] = {}
         for r in rules:
             with np.errstate(invalid="ignore"):
                 values = self.arrays[r.indicator][lo:]
                 holds = _CMP[r.op](values, r.threshold)
                 cleared = values < r.clear if r.rising else values > r.clear
-            self.hold_at[r.name] = np.flatnonzero(holds) + lo
-            self.clear_at[r.name] = np.flatnonzero(cleared) + lo
+            self.hold_at[r.name] = (np.flatnonzero(holds) + lo).tolist()
+            self.clear_at[r.name] = (np.flatnonzero(cleared) + lo).tolist()
 
     def last_value(self, indicator: str, i: int) -> float | None:
         """The value ``step`` last saw for ``indicator`` on a reported day up to ``i``."""
@@ -129,9 +146,9 @@ class _Columns:
         return None if at < 0 else self.lists[indicator][at]
 
 
-def _next_after(days: np.ndarray, k: int) -> int | None:
-    j = int(np.searchsorted(days, k))
-    return int(days[j]) if j < days.size else None
+def _next_after(days: list[int], k: int) -> int | None:
+    j = bisect.bisect_left(days, k)
+    return days[j] if j < len(days) else None
 
 
 def walk_policy(
@@ -208,5 +225,10 @@ def _catch_up(policy: AlertPolicy, cols: _Columns, rules: tuple[Rule, ...], i: i
         last = cols.last_value(r.indicator, i)
         state = m.state(r.name)
         # a stepped day sets every rule's entry (unchanged where its value was missing)
-        states[r.name] = state if last is None else replace(state, last_value=last)
-    policy.memory = replace(m, states=states)
+        if last is None:
+            states[r.name] = state
+        else:
+            states[r.name] = RuleState(
+                state.phase, state.since, state.episode, last, state.last_resolved_at
+            )
+    policy.memory = Memory(states, m.notified, m.repeats, m.announced)

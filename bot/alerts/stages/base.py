@@ -114,8 +114,9 @@ def driver_of(rule: Rule, components: Sequence[ComponentScore]) -> Driver | None
     series = rule.indicator
     for cut in (".chg", ".z_", ".drawdown", ".vol"):
         series = series.split(cut)[0]
+    prefix = series + "."
     reading = [
-        c for c in available if any(k == series or k.startswith(series + ".") for k in c.values)
+        c for c in available if series in c.values or any(k.startswith(prefix) for k in c.values)
     ]
     best = max(reading or available, key=lambda c: (c.score or 0.0) * c.weight)
     return Driver(best.name, best.label, best.score, best.reason)
