@@ -28,6 +28,7 @@ PREFIX = "CARRYWATCH_"
 OTHER_VARIABLES = frozenset(
     {
         "CARRYWATCH_CONFIG",  # where the TOML file is
+        "CARRYWATCH_CACHE_DIR",  # rules test's history cache (bot/rules/preview_cache.py)
         "CARRYWATCH_HEALTHCHECK_HOST",  # deploy/healthcheck.py
     }
 )

@@ -10,10 +10,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signals.columns import indicator_array, rule_instant
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.engine import ScoredHistory, score_history
 from signals.indicators import indicator_names
 from signals.rules import Rule, RuleBook, Transition
+
+__all__ = [
+    "BacktestResult",
+    "indicator_array",
+    "known_indicator",
+    "rule_instant",
+    "run_backtest",
+    "walk_rules",
+]
 
 
 def known_indicator(name: str, cfg: EngineConfig = DEFAULT_CONFIG) -> bool:
@@ -27,19 +37,6 @@ def known_indicator(name: str, cfg: EngineConfig = DEFAULT_CONFIG) -> bool:
             if name == (f"{series}.{suffix}" if suffix else series):
                 return True
     return False
-
-
-def rule_instant(day: dt.date) -> dt.datetime:
-    """The clock a backtest day is evaluated at: midnight UTC of that market date."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def indicator_array(history: ScoredHistory, name: str) -> np.ndarray:
-    if name == "score":
-        return history.score
-    if name.startswith("component."):
-        return history.components[name.removeprefix("component.")]
-    return history.inputs.get(name, np.full(len(history), np.nan))
 
 
 @dataclass(frozen=True)

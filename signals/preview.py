@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from signals.backtest import indicator_array, rule_instant
-from signals.engine import ScoredHistory
+from signals.columns import Columns, indicator_array, rule_instant
 from signals.levels import Level
 from signals.rule_expr import RuleExpr
 from signals.rules import Phase, Rule, RuleState, Transition, TransitionKind, step
@@ -109,11 +108,11 @@ class Preview:
         }
 
 
-def _day(history: ScoredHistory, i: int) -> dt.date:
+def _day(history: Columns, i: int) -> dt.date:
     return history.date(i)
 
 
-def preview(history: ScoredHistory, expr: RuleExpr, rule: Rule | None = None) -> Preview:
+def preview(history: Columns, expr: RuleExpr, rule: Rule | None = None) -> Preview:
     """Walk ``rule`` (default: :func:`personal_rule` of ``expr``) over every day of history."""
     rule = rule or personal_rule(expr, "preview")
     column = indicator_array(history, rule.indicator)
@@ -147,7 +146,7 @@ def preview(history: ScoredHistory, expr: RuleExpr, rule: Rule | None = None) ->
 
 
 def walk_one(
-    history: ScoredHistory, rule: Rule, column: np.ndarray, valid: np.ndarray
+    history: Columns, rule: Rule, column: np.ndarray, valid: np.ndarray
 ) -> list[tuple[int, Transition]]:
     """``walk_rules`` for one rule, stepping only on days that can change its state.
 
@@ -191,7 +190,7 @@ def _mask(rule: Rule, values: np.ndarray, threshold: float, op: str) -> np.ndarr
     return values < threshold
 
 
-def _fire(history: ScoredHistory, column: np.ndarray, rule: Rule, i: int, end: int) -> Fire:
+def _fire(history: Columns, column: np.ndarray, rule: Rule, i: int, end: int) -> Fire:
     window = column[i:end]
     pos = int(np.nanargmax(window) if rule.rising else np.nanargmin(window))
     return Fire(_day(history, i), float(column[i]), float(window[pos]), _day(history, i + pos))

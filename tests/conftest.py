@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,18 @@ def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI's history cache goes to a temporary directory, never the user's ~/.cache."""
+    saved = os.environ.get("CARRYWATCH_CACHE_DIR")
+    os.environ["CARRYWATCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("carrywatch-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("CARRYWATCH_CACHE_DIR", None)
+    else:
+        os.environ["CARRYWATCH_CACHE_DIR"] = saved
 
 
 @pytest.fixture(scope="session")

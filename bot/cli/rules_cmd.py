@@ -1,7 +1,8 @@
 """``carrywatch rules test``: what a rule would have done over the whole real history.
 
-Imports only typer at module level: pandas, numpy and matplotlib load inside
-the command, so ``carrywatch --help`` stays fast.
+Imports only typer at module level: numpy and matplotlib load inside the
+command, so ``carrywatch --help`` stays fast; pandas loads only when the
+history cache (:mod:`bot.rules.preview_cache`) has to be built.
 """
 
 from __future__ import annotations
@@ -40,15 +41,14 @@ def preview_rule(
     except RuleExprError as exc:
         fail(str(exc))
     directory = resolve_history_dir(history_dir)
-    from bot.history.loader import HistoryDirError
-    from bot.rules.previews import load_scored_history, preview_expr
-    from signals.loaders.errors import HistoryFormatError
+    from bot.rules.preview_cache import HistoryUnavailable, preview_history
+    from signals.preview import preview
 
-    try:
-        history = load_scored_history(directory)
-    except (HistoryDirError, HistoryFormatError) as exc:
+    try:  # the cached columns when current: no pandas, no CSV parsing
+        history = preview_history(directory, [parsed.indicator])
+    except HistoryUnavailable as exc:
         fail(str(exc))
-    result = preview_expr(history, parsed)
+    result = preview(history, parsed)  # what bot.rules.previews.preview_expr runs
     if chart is not None:
         from bot.charts.rule_preview import render_rule_chart
         from bot.rules.previews import chart_data

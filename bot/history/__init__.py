@@ -3,24 +3,7 @@
 ``load_history_panel`` turns a history directory (layout of the shared data
 folder: ``mof/``, ``fx/``, ``btc/``, ``ust/``) into the panel the engine
 scores; ``manifest`` says which file feeds which series and why.
+
+Nothing is imported here: ``manifest`` is read by ``carrywatch rules test``'s
+cache check, which must not pay for the loader's pandas import.
 """
-
-from bot.history.loader import (
-    HistoryDirError,
-    choose_file,
-    load_checked_history,
-    load_history_frames,
-    load_history_panel,
-)
-from bot.history.manifest import MANIFEST, FileChoice, SeriesSource
-
-__all__ = [
-    "MANIFEST",
-    "FileChoice",
-    "HistoryDirError",
-    "SeriesSource",
-    "choose_file",
-    "load_checked_history",
-    "load_history_frames",
-    "load_history_panel",
-]

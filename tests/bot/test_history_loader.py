@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.history import HistoryDirError, load_history_frames, load_history_panel
+from bot.history.loader import HistoryDirError, load_history_frames, load_history_panel
 from signals.loaders import HistoryFormatError
 from tests.signals.test_loaders import synthetic_current_month
 
