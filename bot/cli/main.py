@@ -68,6 +68,9 @@ def load_command(name: str, spec: LazyCommand) -> Any:
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    from bot.cli.coercion import plain_coercion
+
+    plain_coercion(command)  # str/Path options without typer's Pydantic adapters
     return command
 
 
@@ -103,6 +106,11 @@ class LazyGroup(TyperGroup):
             hint = f" Did you mean {close[0]!r}?" if close else ""
             ctx.fail(f"No such command {name!r}.{hint}")
         return super().resolve_command(ctx, args)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        from bot.cli.coercion import plain_flag
+
+        return plain_flag(super().get_help_option(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True

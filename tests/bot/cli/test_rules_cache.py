@@ -27,6 +27,7 @@ RULE = "btc.drawdown_30d <= -20 for 2d"
 _RUN = """
 import atexit, sys
 atexit.register(lambda: print("pandas imported:", "pandas" in sys.modules, file=sys.stderr))
+atexit.register(lambda: print("pydantic imported:", "pydantic" in sys.modules, file=sys.stderr))
 sys.argv = ["carrywatch", *sys.argv[1:]]
 from bot.cli.main import main
 main()
@@ -55,7 +56,11 @@ def _ok(run: subprocess.CompletedProcess[str]) -> dict[str, object]:
 
 
 def _pandas(run: subprocess.CompletedProcess[str]) -> bool:
-    return run.stderr.strip().splitlines()[-1] == "pandas imported: True"
+    return "pandas imported: True" in run.stderr.strip().splitlines()[-2:]
+
+
+def _pydantic(run: subprocess.CompletedProcess[str]) -> bool:
+    return "pydantic imported: True" in run.stderr.strip().splitlines()[-2:]
 
 
 def test_hit_prints_what_a_cold_load_prints_without_pandas(
@@ -69,6 +74,7 @@ def test_hit_prints_what_a_cold_load_prints_without_pandas(
     warm = _cli(history_dir, cache)
     assert "history cache" not in warm.stderr  # a hit says nothing
     assert not _pandas(warm)  # ... and never imports pandas
+    assert not _pydantic(warm)  # nor Pydantic, for typer (bot.cli.coercion)
     assert cold.stdout == warm.stdout
     assert _ok(warm) == _expected(scored_history)
     # other indicators from the same cache: a component and the score
