@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signals.columns import indicator_array
 from signals.components import component_specs, composite, two_markets_stressed
 from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.explain import build_snapshot
@@ -61,6 +62,11 @@ class ScoredHistory:
 
     def date(self, i: int) -> dt.date:
         return pd.Timestamp(self.dates[i]).date()
+
+    def values(self, name: str) -> list[float]:
+        """Indicator ``name`` (``score``, ``component.<name>``) as a list, for previews."""
+        column: list[float] = indicator_array(self, name).tolist()
+        return column
 
     def level(self, i: int) -> Level | None:
         """The day's level; None when no component had data ("no data", never ``low``)."""

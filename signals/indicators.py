@@ -15,6 +15,16 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from signals.config import Windows
+from signals.indicator_names import change_suffix, indicator_key, indicator_names, is_yield
+
+__all__ = [
+    "SAME_DAY",
+    "change_suffix",
+    "compute_indicators",
+    "indicator_key",
+    "indicator_names",
+    "is_yield",
+]
 
 FloatArray = np.ndarray
 
@@ -24,27 +34,9 @@ _SIGMA_FLOOR_BP = 0.5
 _SIGMA_FLOOR_PCT = 0.05
 
 
-def is_yield(series: str) -> bool:
-    """Yields and spreads change in basis points; prices in percent."""
-    return series.startswith(("jgb.", "ust.", "spread."))
-
-
-def change_suffix(series: str, n: int) -> str:
-    return f"chg_{n}d_bp" if is_yield(series) else f"chg_{n}d_pct"
-
-
 SAME_DAY = ("z_1d",)
 """Indicators that describe the move of the value's own market date only: they are
 used on that date and never carried to a later one (a Friday shock is not Saturday's)."""
-
-
-def indicator_names(series: str, windows: Windows) -> tuple[str, ...]:
-    """Names of the indicators computed for ``series`` (without the series prefix)."""
-    names = ["", *(change_suffix(series, n) for n in windows.change)]
-    names += [f"vol_{windows.vol}d", f"z_{windows.zscore_horizon}d", "z_1d"]
-    if not is_yield(series):
-        names.append(f"drawdown_{windows.drawdown}d")
-    return tuple(names)
 
 
 def window_sum(rows: FloatArray) -> FloatArray:
@@ -138,8 +130,3 @@ def compute_indicators(
             x / rolling_max(x, windows.drawdown, last) - 1.0
         ) * 100.0
     return out
-
-
-def indicator_key(series: str, suffix: str) -> str:
-    """``jgb.40y`` + ``chg_5d_bp`` -> ``jgb.40y.chg_5d_bp``; the level is the bare name."""
-    return f"{series}.{suffix}" if suffix else series

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from signals.config import DEFAULT_CONFIG, EngineConfig
-from signals.indicators import indicator_key, indicator_names
+from signals.indicator_names import indicator_key, indicator_names
 
 MAX_NAME = 64  # longer tokens are not compared against the catalog at all
 

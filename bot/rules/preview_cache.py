@@ -22,18 +22,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
+import re
 import sys
 import tempfile
+import zipfile
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 import bot
 import signals
 from bot.history.manifest import MANIFEST
-from signals.columns import Columns
+from signals.columns import Columns, PreviewColumns
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMAT = 1
 # The code whose output is cached: the loaders, the quality screen, the panel
@@ -102,28 +108,70 @@ def cache_path(directory: Path) -> Path:
     return cache_dir() / f"history-{name}.npz"
 
 
-class CachedColumns:
-    """The columns a preview reads, as read from the cache (satisfies ``Columns``)."""
+_NPY_MAGIC = b"\x93NUMPY"
+_HEADER = re.compile(
+    r"\{'descr': '(?P<descr>[^']+)', 'fortran_order': False, 'shape': \((?P<n>\d*),?\), \}"
+)
+_TYPECODES = {"<f8": "d", "<M8[D]": "q"}  # float64; datetime64[D] as days since 1970
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 
-    def __init__(
-        self,
-        dates: np.ndarray,
-        score: np.ndarray,
-        components: Mapping[str, np.ndarray],
-        inputs: Mapping[str, np.ndarray],
-    ) -> None:
-        self.dates, self.score = dates, score
-        self.components, self.inputs = components, inputs
+
+def _npy(data: bytes) -> tuple[str, array[Any] | str]:
+    """One ``.npy`` member without numpy: a 1-D float64/datetime64[D] column, or the
+    0-d unicode key. Raises ValueError on anything else."""
+    if data[:6] != _NPY_MAGIC or sys.byteorder != "little":
+        raise ValueError("not a little-endian .npy")
+    major = data[6]
+    size_bytes = 2 if major == 1 else 4
+    head_len = int.from_bytes(data[8 : 8 + size_bytes], "little")
+    body = 8 + size_bytes + head_len
+    header = data[8 + size_bytes : body].decode("latin1").strip()
+    match = _HEADER.fullmatch(header)
+    if match is None:
+        raise ValueError(f"unexpected .npy header {header[:80]!r}")
+    descr, shape = match["descr"], match["n"]
+    if descr.startswith("<U") and shape == "":
+        return descr, data[body:].decode("utf-32-le").rstrip("\x00")
+    code = _TYPECODES.get(descr)
+    if code is None or shape == "":
+        raise ValueError(f"unexpected column type {descr}")
+    column = array(code)
+    column.frombytes(data[body:])
+    if len(column) != int(shape):
+        raise ValueError(f"column of {len(column)} values, header says {shape}")
+    return descr, column
+
+
+class CachedColumns:
+    """The columns one preview reads, as read from the cache (a ``PreviewColumns``).
+
+    Plain ``array`` objects and ``datetime.date``: no numpy until a chart asks
+    for :attr:`dates`.
+    """
+
+    def __init__(self, days: array[int], columns: Mapping[str, array[float]]) -> None:
+        self._days, self._columns = days, columns
 
     def __len__(self) -> int:
-        return int(self.dates.size)
+        return len(self._days)
 
     def date(self, i: int) -> dt.date:
-        day: dt.date = self.dates[i].item()  # datetime64[D] -> datetime.date
-        return day
+        return dt.date.fromordinal(_EPOCH + self._days[i])
+
+    def values(self, name: str) -> list[float]:
+        column = self._columns.get(name)
+        return [math.nan] * len(self) if column is None else column.tolist()
+
+    @property
+    def dates(self) -> Any:  # np.ndarray (datetime64[D]); numpy only when charting
+        import numpy as np
+
+        return np.asarray(self._days, dtype="int64").astype("datetime64[D]")
 
 
-def _wanted_member(indicator: str) -> str:
+def _member(indicator: str) -> str:
+    if indicator == "score":
+        return _SCORE
     if indicator.startswith("component."):
         return _COMPONENT + indicator.removeprefix("component.")
     return _INPUT + indicator
@@ -132,30 +180,29 @@ def _wanted_member(indicator: str) -> str:
 def read_cache(path: Path, key: str, indicators: Iterable[str]) -> CachedColumns | None:
     """The cached columns for ``indicators``, or None when the file was built from
     something else. Raises on a file that is not a readable cache."""
-    with np.load(path, allow_pickle=False) as archive:
-        if str(archive[_KEY]) != key:
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        _, stored = _npy(archive.read(_KEY + ".npy"))
+        if stored != key:
             return None
-        names = set(archive.files)
-        dates, score = archive[_DATES], archive[_SCORE]
-        components: dict[str, np.ndarray] = {}
-        inputs: dict[str, np.ndarray] = {}
+        descr, days = _npy(archive.read(_DATES + ".npy"))
+        if descr != "<M8[D]" or isinstance(days, str):
+            raise ValueError("dates column malformed")
+        columns: dict[str, array[float]] = {}
         for indicator in indicators:
-            if indicator == "score":
-                continue
-            member = _wanted_member(indicator)
+            member = _member(indicator) + ".npy"
             if member in names:  # an indicator with no data is absent, as in ScoredHistory
-                column = archive[member]
-                if column.shape != dates.shape:
-                    raise ValueError(f"{member}: {column.shape} values for {dates.size} dates")
-                target = components if member.startswith(_COMPONENT) else inputs
-                target[member.split("/", 1)[1]] = column
-        if dates.dtype != np.dtype("datetime64[D]") or score.shape != dates.shape:
-            raise ValueError("dates or score column malformed")
-    return CachedColumns(dates, score, components, inputs)
+                descr, column = _npy(archive.read(member))
+                if descr != "<f8" or isinstance(column, str) or len(column) != len(days):
+                    raise ValueError(f"{member}: malformed column")
+                columns[indicator] = column
+    return CachedColumns(days, columns)
 
 
 def write_cache(path: Path, key: str, history: Columns) -> None:
     """Store every column of ``history`` at ``path``, atomically (temp file + rename)."""
+    import numpy as np
+
     arrays: dict[str, np.ndarray] = {
         _KEY: np.array(key),
         _DATES: np.asarray(history.dates, dtype="datetime64[D]"),
@@ -186,7 +233,9 @@ def _load_and_score(directory: Path) -> Columns:
         raise HistoryUnavailable(str(exc)) from None
 
 
-def preview_history(directory: Path, indicators: Iterable[str], note: Note = _stderr) -> Columns:
+def preview_history(
+    directory: Path, indicators: Iterable[str], note: Note = _stderr
+) -> PreviewColumns:
     """The scored history of ``directory``, from the cache when it is current.
 
     ``indicators`` are the columns the caller will read (a hit loads only

@@ -19,7 +19,7 @@ import numpy as np
 from bot import i18n
 from bot.charts.fonts import ChartFontMissing
 from bot.charts.rule_preview import RuleChartData, render_rule_chart, warm_up
-from signals.columns import Columns, indicator_array
+from signals.columns import PreviewColumns
 from signals.engine import ScoredHistory, score_history
 from signals.preview import Preview, personal_rule, preview
 from signals.rule_expr import RuleExpr, parse_expression
@@ -43,8 +43,8 @@ def load_scored_history(history_dir: Path) -> ScoredHistory:
     return score_history(load_history_panel(history_dir))
 
 
-def chart_data(history: Columns, result: Preview) -> RuleChartData:
-    column = indicator_array(history, result.rule.indicator)
+def chart_data(history: PreviewColumns, result: Preview) -> RuleChartData:
+    column = np.asarray(history.values(result.rule.indicator), dtype=float)
     has = ~np.isnan(column)
     return RuleChartData(history.dates[has], column[has], result)
 

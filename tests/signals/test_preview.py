@@ -18,6 +18,7 @@ from signals.backtest import indicator_array, walk_rules
 from signals.engine import ScoredHistory, score_history
 from signals.preview import SINCE, personal_rule, preview, walk_one
 from signals.rule_expr import parse_expression
+from signals.rules import TransitionKind
 
 RULES = [
     "jgb.40y >= 3.8",
@@ -40,7 +41,7 @@ def test_fast_walk_equals_the_rulebook_walk(history: ScoredHistory, text: str) -
     column = indicator_array(history, rule.indicator)
     valid = np.flatnonzero(~np.isnan(column))
     slow, _ = walk_rules(history, [rule], int(valid[0]))
-    fast = walk_one(history, rule, column, valid)
+    fast = walk_one(history, rule, history.values(rule.indicator), valid.tolist())
     assert [(i, t.kind, t.value, t.episode) for i, t in fast] == [
         (i, t.kind, t.value, t.episode) for i, t in slow
     ]
@@ -108,3 +109,26 @@ def test_hysteresis_defaults_end_an_episode_only_past_the_clear_level() -> None:
     assert personal_rule(parse_expression("score >= 60"), "r").clear == 55
     assert personal_rule(parse_expression("usdjpy.chg_1d_pct <= -2"), "r").clear == -1.5
     assert personal_rule(parse_expression("usdjpy <= 140"), "r").clear == pytest.approx(141.4)
+
+
+@pytest.mark.parametrize("text", RULES)
+def test_each_fire_peak_is_the_episodes_extreme(history: ScoredHistory, text: str) -> None:
+    """The pure-Python walk's fires and peaks, against the RuleBook walk's episodes and
+    numpy's nanargmax/nanargmin over each (firing day through its resolve)."""
+    result = preview(history, parse_expression(text))
+    rule = result.rule
+    column = indicator_array(history, rule.indicator)
+    valid = np.flatnonzero(~np.isnan(column))
+    transitions, _ = walk_rules(history, [rule], int(valid[0]))
+    episodes: list[tuple[int, int]] = []
+    for i, t in transitions:
+        if t.kind is TransitionKind.FIRING:
+            episodes.append((i, len(history)))
+        else:
+            episodes[-1] = (episodes[-1][0], i + 1)
+    assert len(result.fires) == len(episodes) > 0
+    pick = np.nanargmax if rule.rising else np.nanargmin
+    for fire, (start, end) in zip(result.fires, episodes, strict=True):
+        at = start + int(pick(column[start:end]))
+        assert (fire.date, fire.value) == (history.date(start), column[start])
+        assert (fire.peak_date, fire.peak) == (history.date(at), column[at])
