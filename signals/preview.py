@@ -127,14 +127,15 @@ def preview(history: PreviewColumns, expr: RuleExpr, rule: Rule | None = None) -
     first = has[0]
     transitions = walk_one(history, rule, column, has)
     fires: list[Fire] = []
-    open_at: int | None = None
+    open_at: int | None = None  # each episode's extreme is scanned once, when it ends
     for i, t in transitions:
         if t.kind is TransitionKind.FIRING:
             open_at = i
-            fires.append(_fire(history, column, rule, i, len(history)))
         elif open_at is not None:
-            fires[-1] = _fire(history, column, rule, open_at, i + 1)
+            fires.append(_fire(history, column, rule, open_at, i + 1))
             open_at = None
+    if open_at is not None:  # still firing on the last day
+        fires.append(_fire(history, column, rule, open_at, len(history)))
     first_day, last_day = _day(history, first), _day(history, len(history) - 1)
     quiet, q_from, q_to = _longest_quiet([f.date for f in fires], first_day, last_day)
     return Preview(
