@@ -1,11 +1,12 @@
 """The scored history for ``carrywatch rules test``, kept in a binary cache between runs.
 
 Reading the CSV files, screening and scoring them takes about a second, and
-importing pandas to do it most of another half; the preview itself is a walk
-over one column that takes milliseconds. So the first run stores the scored
-columns (dates, score, every component and indicator) as one uncompressed
-``.npz`` file and later runs read just the column the rule needs with numpy
-alone — pandas is never imported on a cache hit.
+importing pandas and numpy to do it most of another half; the preview itself
+is a walk over one column that takes milliseconds. So the first run stores
+the scored columns (dates, score, every component and indicator) as one
+uncompressed ``.npz`` file (numpy writes it), and later runs read just the
+column the rule needs with ``zipfile`` and ``array`` — neither pandas nor
+numpy is imported on a cache hit.
 
 The file lives in ``$CARRYWATCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/carrywatch``,
 else ``~/.cache/carrywatch``, one file per history directory. It is keyed by
