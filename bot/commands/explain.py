@@ -10,12 +10,18 @@ the standing is computed once per (market day, score) and cached.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.commands.answers import RiskAnswer
 from bot.commands.service import CommandService
 from bot.rules.previews import PreviewHistory
+from bot.store.chat_settings import ChatSettings
 from signals.episodes import Standing, standing
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +37,35 @@ class ExplainAnswer:
 
 
 class ExplainService:
-    def __init__(self, service: CommandService, previews: PreviewHistory) -> None:
+    """/explain, and the once-per-chat pointer to it under a chat's first /risk.
+
+    ``chats`` None (no store at hand): no pointer is ever shown.
+    """
+
+    def __init__(
+        self,
+        service: CommandService,
+        previews: PreviewHistory,
+        chats: ChatSettings | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self._service = service
         self._previews = previews
+        self._chats = chats
+        self._clock = clock or service.now
         self._cached: tuple[tuple[object, ...], Standing] | None = None
+
+    async def claim_pointer(self, platform: str, chat_id: str) -> bool:
+        """True exactly once per chat (keyed as in ``bot.store.chat_settings``): this
+        /risk answer ends with the pointer. A store error costs the pointer, not the
+        answer."""
+        if self._chats is None:
+            return False
+        try:
+            return await self._chats.claim_explain_hint(platform, chat_id, self._clock())
+        except Exception:  # the /risk answer matters more than the hint under it
+            log.warning("explain pointer not claimable; answering without it", exc_info=True)
+            return False
 
     async def explain(self) -> ExplainAnswer:
         """A CommandError (from /risk) before the first score; otherwise always an answer.
