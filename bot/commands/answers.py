@@ -218,6 +218,7 @@ HELP_INTRO = N_(
 
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp("risk", "", N_("the stress score now, what drives it, and Details per part")),
+    CommandHelp("explain", "", N_("the yen carry trade and this score, with today's numbers")),
     CommandHelp("chart", "[days|all]", N_("chart of the score with alerts (default 90 days)")),
     CommandHelp("history", "[n]", N_("the last n alerts this chat received (default 10)")),
     CommandHelp("subscribe", "[level]", N_("alerts here at or above a level (new: high; kept)")),

@@ -105,6 +105,11 @@ class RulesService:
             log.warning("rule previews off: %s", exc)
 
     @property
+    def previews(self) -> PreviewHistory:
+        """The in-memory scored history (shared with /explain's comparisons)."""
+        return self._previews
+
+    @property
     def limit(self) -> int:
         return self._rules.limit
 

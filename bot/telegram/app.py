@@ -16,8 +16,10 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
 from bot import i18n
 from bot.commands.answers import COMMANDS, CommandHelp
+from bot.commands.explain import ExplainService
 from bot.commands.service import CommandService
 from bot.dispatch.pacing import SendPacer
+from bot.rules.previews import PreviewHistory
 from bot.settings import TelegramSettings
 from bot.telegram.context import Clock, Context, Deps, utc_now
 from bot.telegram.guard import GUARD_GROUP, guard_handler
@@ -75,6 +77,8 @@ def build_application(
         .concurrent_updates(concurrent_updates)
         .build()
     )
+    chats = languages.chats if languages is not None else None
+    previews = rules.previews if rules is not None else PreviewHistory(None)
     deps = Deps(
         service=service,
         admins=frozenset(settings.admins),
@@ -82,8 +86,8 @@ def build_application(
         rules=rules,
         digest=digest,
         languages=languages,
+        explain=ExplainService(service, previews, chats, clock),
     )
-    chats = languages.chats if languages is not None else None
     [guard_h] = localized([guard_handler(guard or CommandGuard())], None)
     app.add_handler(guard_h, group=GUARD_GROUP)
     app.add_handlers(localized(handlers(deps), chats))

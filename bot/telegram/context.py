@@ -24,6 +24,7 @@ from bot.store.records import SubscriptionKind
 
 if TYPE_CHECKING:
     from bot.commands.digest import DigestService
+    from bot.commands.explain import ExplainService
     from bot.commands.language import LanguageService
     from bot.commands.rules import RulesService
 
@@ -45,6 +46,7 @@ class Deps:
     rules: RulesService | None = None  # /rule (issue 13); None: the command is not offered
     digest: DigestService | None = None  # /digest (issue 13)
     languages: LanguageService | None = None  # /language (issue 12); None: not offered
+    explain: ExplainService | None = None  # /explain and its pointer (issue 12)
 
 
 def topic_id(message: Message | None) -> int | None:

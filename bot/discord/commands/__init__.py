@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.commands.digest import DigestService
+from bot.commands.explain import ExplainService
 from bot.commands.language import LanguageService
 from bot.commands.rules import RulesService
 from bot.commands.service import CommandService
@@ -17,6 +18,7 @@ from bot.discord.commands.guards import CarrywatchTree
 from bot.discord.commands.language import language_command
 from bot.discord.commands.market import market_commands
 from bot.discord.commands.rules import RuleGroup
+from bot.rules.previews import PreviewHistory
 
 __all__ = ["CarrywatchTree", "build_tree"]
 
@@ -37,8 +39,12 @@ def build_tree(
     from bot.discord.throttle import GuardedTree  # argument bounds and rate limits first
 
     tree: CarrywatchTree = GuardedTree(client)
+    previews = rules.previews if rules is not None else PreviewHistory(None)
+    explainer = ExplainService(
+        service, previews, languages.chats if languages is not None else None
+    )
     commands: list[Any] = [
-        *market_commands(service, channels, tree, guild),
+        *market_commands(service, channels, tree, guild, explainer),
         AlertsGroup(service, channels),
     ]
     if rules is not None:

@@ -1,4 +1,4 @@
-"""/risk, /chart, /history, /status and /help: read-only, open to everyone.
+"""/risk, /explain, /chart, /history, /status and /help: read-only, open to everyone.
 
 Each handler parses its options, calls one ``CommandService`` method and
 renders the answer; no business logic lives here.
@@ -14,12 +14,20 @@ import discord
 from discord import app_commands
 
 from bot.commands.answers import HistoryAnswer
+from bot.commands.explain import ExplainService
 from bot.commands.service import MAX_CHART_DAYS, MAX_HISTORY, CommandService
 from bot.discord.channels import AlertChannels, channel_target
 from bot.discord.commands.reply import Reply, respond, usage
+from bot.discord.language import PLATFORM, chat_key
 from bot.i18n import N_
 from bot.render.chart_words import chart_caption
-from bot.render.discord.answers import help_embed, history_embed, risk_embed, status_embed
+from bot.render.discord.answers import (
+    explain_embeds,
+    help_embed,
+    history_embed,
+    risk_embed,
+    status_embed,
+)
 
 CHART_FILE = "carrywatch-score.png"
 
@@ -39,6 +47,7 @@ def market_commands(
     channels: AlertChannels,
     tree: app_commands.CommandTree[Any],
     guild: discord.abc.Snowflake | None,
+    explainer: ExplainService,
 ) -> list[app_commands.Command[Any, ..., Any]]:
     """The read-only commands, bound to ``service``; ``tree``/``guild`` feed /help."""
 
@@ -47,7 +56,20 @@ def market_commands(
     )
     async def risk(interaction: discord.Interaction[Any]) -> None:
         async def work() -> Reply:
-            return Reply(embed=risk_embed(await service.risk(), service.now()))
+            """Ends once per server (or DM) with a pointer to /explain."""
+            answer = await service.risk()
+            first = await explainer.claim_pointer(PLATFORM, chat_key(interaction))
+            return Reply(embed=risk_embed(answer, service.now(), pointer=first))
+
+        await respond(interaction, work)
+
+    @app_commands.command(
+        name="explain", description=N_("The yen carry trade and this score, with today's numbers")
+    )
+    async def explain(interaction: discord.Interaction[Any]) -> None:
+        async def work() -> Reply:
+            answer = await explainer.explain()
+            return Reply(embeds=explain_embeds(answer, service.now()))
 
         await respond(interaction, work)
 
@@ -112,4 +134,4 @@ def market_commands(
 
         await respond(interaction, work, ephemeral=True)
 
-    return [risk, chart, history, status, help_]
+    return [risk, explain, chart, history, status, help_]

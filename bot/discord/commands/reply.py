@@ -25,6 +25,7 @@ class Reply:
     content: str | None = None
     embed: discord.Embed | None = None
     file: discord.File | None = None
+    embeds: tuple[discord.Embed, ...] = ()  # several in one message (/explain); not with embed
 
 
 def _kwargs(reply: Reply, ephemeral: bool) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def _kwargs(reply: Reply, ephemeral: bool) -> dict[str, Any]:
         out["content"] = reply.content
     if reply.embed is not None:
         out["embed"] = reply.embed
+    elif reply.embeds:
+        out["embeds"] = list(reply.embeds)
     if reply.file is not None:
         out["file"] = reply.file
     return out

@@ -22,6 +22,7 @@ from bot.commands.answers import (
     SettingsAnswer,
     StatusAnswer,
 )
+from bot.commands.explain import ExplainAnswer
 from bot.i18n import _, ngettext, pgettext
 from bot.render.alert_words import ALERT_LEVEL, headline
 from bot.render.common import (
@@ -33,7 +34,8 @@ from bot.render.common import (
     mark,
 )
 from bot.render.discord.limits import fit_embed
-from bot.render.risk_words import risk_details, risk_summary
+from bot.render.explain_words import explain_sections, pointer
+from bot.render.risk_words import is_stale, risk_details, risk_summary
 from bot.render.status_words import feed_lines
 from signals.levels import Level
 
@@ -55,13 +57,15 @@ def md(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
-def risk_embed(answer: RiskAnswer, now: dt.datetime) -> discord.Embed:
+def risk_embed(answer: RiskAnswer, now: dt.datetime, *, pointer: bool = False) -> discord.Embed:
     """The short answer as title and description (colour by level, grey when the data
-    is stale), one field per component behind it."""
+    is stale), one field per component behind it; ``pointer``: the description ends
+    with the once-per-chat line about /explain."""
     summary = risk_summary(answer, now)
+    text = md("\n".join(summary.lines))
     embed = discord.Embed(
         title=summary.title,
-        description=md("\n".join(summary.lines)),
+        description=f"{text}\n\n{pointer_text()}" if pointer else text,
         colour=colour(summary.level) if summary.level is not None else STALE_COLOUR,
         timestamp=answer.computed_at,
     )
@@ -197,3 +201,24 @@ def error_text(message: str, usage: str = "") -> str:
     if usage:
         text += "\n" + _("Usage: `{usage}`").format(usage=usage)
     return text[:2000]
+
+
+def explain_embeds(answer: ExplainAnswer, now: dt.datetime) -> tuple[discord.Embed, ...]:
+    """/explain as three embeds of one message (together within Discord's 6,000)."""
+    sections = explain_sections(answer, now)
+    level = answer.risk.level
+    tint = colour(level) if level is not None and not is_stale(answer.risk, now) else STALE_COLOUR
+    out = []
+    for section in sections:
+        parts = []
+        for block in section.blocks:
+            text = md(block.text)
+            parts.append(f"**{md(block.head)}**\n{text}" if block.head else text)
+        embed = discord.Embed(title=section.title, description="\n\n".join(parts), colour=tint)
+        out.append(fit_embed(embed))
+    return tuple(out)
+
+
+def pointer_text() -> str:
+    """The once-per-channel line after a first /risk."""
+    return f"*{md(pointer())}*"

@@ -23,6 +23,7 @@ from bot.commands.answers import (
     StatsAnswer,
     StatusAnswer,
 )
+from bot.commands.explain import ExplainAnswer
 from bot.i18n import N_, _, ngettext
 from bot.render.alert_words import ALERT_LEVEL, headline
 from bot.render.common import (
@@ -33,6 +34,7 @@ from bot.render.common import (
     level_word,
     local_time,
 )
+from bot.render.explain_words import explain_sections, pointer
 from bot.render.risk_words import risk_details, risk_summary
 from bot.render.settings_words import change_sentence, subscribed_sentence
 from bot.render.status_words import feed_lines, operator_errors
@@ -287,3 +289,22 @@ def queued_doc(what: str, chats: int) -> Doc:
     """``what``: "the announcement" (/broadcast) or "a test alert" (/test_alert)."""
     template = _QUEUED.get(what, _QUEUED["the announcement"])
     return Doc.of([line(_(template).format(chats=chats))])
+
+
+def explain_docs(answer: ExplainAnswer, now: dt.datetime) -> tuple[Doc, ...]:
+    """/explain as three messages (each within Telegram's 4,096)."""
+    docs = []
+    for section in explain_sections(answer, now):
+        lines: list[Line | str] = [line(b(section.title))]
+        for block in section.blocks:
+            lines.append("")
+            if block.head:
+                lines.append(line(b(block.head)))
+            lines += [line(text) for text in block.text.split("\n")]
+        docs.append(Doc.of(lines).fit())
+    return tuple(docs)
+
+
+def pointer_doc() -> Doc:
+    """The once-per-chat line after a first /risk."""
+    return Doc.of([line(i(pointer()))])

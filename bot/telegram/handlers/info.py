@@ -1,4 +1,5 @@
-"""Read-only commands anyone may run: /start, /help, /risk, /chart, /history, /status, /chatid."""
+"""Read-only commands anyone may run: /start, /help, /risk, /explain, /chart, /history,
+/status, /chatid."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.commands.explain import ExplainService
 from bot.render.chart_words import chart_caption
 from bot.render.telegram.answers import (
     chatid_doc,
+    explain_docs,
     help_doc,
     history_doc,
+    pointer_doc,
     risk_doc,
     status_doc,
 )
 from bot.render.telegram.keyboards import RISK_DETAILS, risk_keyboard
 from bot.render.telegram.text import CAPTION_LIMIT, Doc
+from bot.rules.previews import PreviewHistory
 from bot.telegram.context import (
     NO_PREVIEW,
     Context,
@@ -31,6 +36,7 @@ from bot.telegram.context import (
 
 def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
     service = deps.service
+    explainer = deps.explain or ExplainService(service, PreviewHistory(None))
 
     async def start(update: Update, context: Context) -> None:
         user = update.effective_user
@@ -41,7 +47,17 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         await reply(update, help_doc(admin=bool(user and user.id in deps.admins)))
 
     async def risk(update: Update, context: Context) -> None:
-        await reply(update, risk_doc(await service.risk(), service.now()), risk_keyboard())
+        """The answer, ending once per chat (all its topics) with a pointer to /explain."""
+        doc = risk_doc(await service.risk(), service.now())
+        chat = update.effective_chat
+        if chat is not None and await explainer.claim_pointer("telegram", str(chat.id)):
+            doc = doc + Doc.of(["", *pointer_doc().lines])
+        await reply(update, doc, risk_keyboard())
+
+    async def explain(update: Update, context: Context) -> None:
+        """Three short messages, in order, in the chat's language."""
+        for doc in explain_docs(await explainer.explain(), service.now()):
+            await reply(update, doc)
 
     async def risk_details(update: Update, context: Context) -> None:
         """The Details button: the same message, now with every component."""
@@ -91,6 +107,7 @@ def handlers(deps: Deps) -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("start", answering(start)),
         CommandHandler("help", answering(help_)),
         CommandHandler("risk", answering(risk)),
+        CommandHandler("explain", answering(explain)),
         CallbackQueryHandler(answering(risk_details), pattern=f"^{RISK_DETAILS}$"),
         CommandHandler("chart", answering(chart)),
         CommandHandler("history", answering(history)),

@@ -125,7 +125,16 @@ async def test_synced_commands_carry_choices_ranges_and_default_permissions(
     (manage_guild = 32), guild-only, levels as choices, /chart days bounded."""
     [synced] = discord_standin.command_syncs
     commands = {c["name"]: c for c in synced.commands}
-    assert set(commands) == {"risk", "chart", "history", "status", "help", "alerts", "language"}
+    assert set(commands) == {
+        "risk",
+        "explain",
+        "chart",
+        "history",
+        "status",
+        "help",
+        "alerts",
+        "language",
+    }
     alerts = commands["alerts"]
     assert int(alerts["default_member_permissions"]) == 32
     subs = {o["name"]: o for o in alerts["options"]}
