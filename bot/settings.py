@@ -171,7 +171,9 @@ class SourceSettings(BaseModel):
 
 # Providers a [sources.<name>] table or CARRYWATCH_SOURCES__<NAME>__* may name:
 # the polled ones below, and FRED (read by `history download` only).
-KNOWN_SOURCES = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred")
+KNOWN_SOURCES = (
+    "mof", "treasury", "frankfurter", "kraken", "coinbase", "coinbase_rates", "fred",
+)  # fmt: skip
 
 
 def _default_sources() -> dict[str, SourceSettings]:
@@ -185,6 +187,7 @@ def _default_sources() -> dict[str, SourceSettings]:
         "frankfurter": SourceSettings(url="https://api.frankfurter.dev/v1"),
         "kraken": SourceSettings(url="https://api.kraken.com/0/public"),
         "coinbase": SourceSettings(url="https://api.exchange.coinbase.com"),
+        "coinbase_rates": SourceSettings(url="https://api.coinbase.com/v2"),
     }
 
 

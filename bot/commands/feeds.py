@@ -15,7 +15,7 @@ WATCHED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jgb.20y", ("mof",)),
     ("jgb.30y", ("mof",)),
     ("jgb.40y", ("mof",)),
-    ("usdjpy", ("frankfurter", "kraken-usdjpy")),
+    ("usdjpy", ("frankfurter", "kraken-usdjpy", "coinbase-rates")),
     ("btc", ("coinbase", "kraken-btc")),
     ("ust.10y", ("treasury",)),
 )

@@ -22,6 +22,7 @@ SOURCE_NAMES = {  # brand names (Kraken, Coinbase, FRED) are the same in every l
     "kraken-usdjpy": "Kraken",
     "kraken-btc": "Kraken",
     "coinbase": "Coinbase",
+    "coinbase-rates": "Coinbase",
     "fred": "FRED",
 }
 

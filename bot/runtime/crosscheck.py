@@ -5,6 +5,13 @@ market move only when the other provider agrees within tolerance for the same
 date, or when the other has said nothing by the deadline. When they disagree,
 neither value is used and a ``disagreement`` quality event is recorded: a bad
 tick at one venue must never become an alert.
+
+Intraday (provisional) values have their own pairs, because the daily pair may
+have no intraday quote: the ECB reference rate (Frankfurter) appears once a
+day, so a yen move seen by Kraken alone would wait for the deadline. USD/JPY's
+intraday partner is Coinbase's spot rate, BTC's the same two venues as its
+closes. A provisional value also confirms the daily partner's close for the
+same date (Frankfurter's rate against Kraken's bar of the day), as before.
 """
 
 from __future__ import annotations
@@ -23,6 +30,22 @@ PAIRS: Mapping[str, tuple[str, str]] = {
     "usdjpy": ("frankfurter", "kraken"),
     "btc": ("coinbase", "kraken"),
 }
+# series -> (primary, secondary) of provisional values: the venues quoting it live.
+INTRADAY_PAIRS: Mapping[str, tuple[str, str]] = {
+    "usdjpy": ("kraken", "coinbase_rates"),
+    "btc": ("coinbase", "kraken"),
+}
+
+Key = tuple[str, dt.date, bool]  # series, market date, provisional
+
+
+def pair_of(obs: Observation) -> tuple[str, str] | None:
+    """The two providers that must agree on ``obs``, or None if it passes unpaired."""
+    live = INTRADAY_PAIRS.get(obs.series) if obs.provisional else None
+    if live is not None and obs.source in live:
+        return live
+    daily = PAIRS.get(obs.series)
+    return daily if daily is not None and obs.source in daily else None
 
 
 @dataclass
@@ -36,7 +59,7 @@ class CrossCheck:
     def __init__(self, gate: QualityGate, wait: dt.timedelta = dt.timedelta(minutes=45)) -> None:
         self._gate = gate
         self._wait = wait
-        self._held: dict[tuple[str, dt.date], _Held] = {}
+        self._held: dict[Key, _Held] = {}
 
     def offer(
         self, observations: tuple[Observation, ...], now: dt.datetime
@@ -45,11 +68,13 @@ class CrossCheck:
         out: list[Observation] = []
         events: list[QualityEvent] = []
         for obs in observations:
-            pair = PAIRS.get(obs.series)
-            if pair is None or obs.source not in pair:
+            pair = pair_of(obs)
+            if pair is None:
                 out.append(obs)
                 continue
-            held = self._held.setdefault((obs.series, obs.date), _Held(now))
+            key = (obs.series, obs.date, obs.provisional and pair == INTRADAY_PAIRS.get(obs.series))
+            self._partner_close(obs, key, out, events)
+            held = self._held.setdefault(key, _Held(now))
             if held.rejected:
                 continue
             held.by_source[obs.source] = obs
@@ -61,9 +86,37 @@ class CrossCheck:
                     events.append(event)
                 else:
                     out.append(a)
-                    del self._held[(obs.series, obs.date)]
+                    del self._held[key]
         expired, ev = self.flush(now)
         return out + expired, events + ev
+
+    def _partner_close(
+        self, obs: Observation, key: Key, out: list[Observation], events: list[QualityEvent]
+    ) -> None:
+        """A live value of the daily pair's venue settles that pair's held close.
+
+        Frankfurter's rate of a date waits for Kraken; Kraken's bar of that date
+        is still open (provisional) when the rate comes out, and lives in the
+        intraday lane. Without this, the close would wait for the deadline.
+        """
+        if not key[2]:
+            return
+        daily = PAIRS.get(obs.series)
+        close_key = (obs.series, obs.date, False)
+        held = self._held.get(close_key)
+        if daily is None or obs.source not in daily or held is None or held.rejected:
+            return
+        other = next((o for s, o in held.by_source.items() if s != obs.source), None)
+        if other is None:
+            return
+        a, b = (other, obs) if other.source == daily[0] else (obs, other)
+        event = self._gate.cross_check(obs.series, a, b)
+        if event is not None:
+            held.rejected = True
+            events.append(event)
+        else:
+            out.append(a)
+            del self._held[close_key]
 
     def flush(self, now: dt.datetime) -> tuple[list[Observation], list[QualityEvent]]:
         """Release values whose partner never came; forget old rejections."""
@@ -74,8 +127,8 @@ class CrossCheck:
             del self._held[key]
             if held.rejected or not held.by_source:
                 continue
-            primary, secondary = PAIRS[key[0]]
-            out.append(held.by_source.get(primary) or held.by_source[secondary])
+            primary, _ = (INTRADAY_PAIRS if key[2] else PAIRS)[key[0]]
+            out.append(held.by_source.get(primary) or next(iter(held.by_source.values())))
         return sorted(out, key=lambda o: (o.date, o.series)), []
 
     def holds(self, source: str) -> bool:

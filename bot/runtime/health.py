@@ -97,8 +97,9 @@ class HealthServer:
                 pending = await self._store.pending_count()
         except Exception as exc:  # refused, timed out, pool exhausted: all "unreachable"
             reason = "no answer" if isinstance(exc, TimeoutError) else type(exc).__name__
-            if self._known.database_ok:
-                log.warning("health: database unreachable (%s)", reason, exc_info=True)
+            if self._known.database_ok:  # one line: a slow or absent database is not a bug
+                log.warning("health: database unreachable (%s)", reason)
+                log.debug("health: refresh failed", exc_info=True)
             self._known.database_ok, self._known.database_error = False, reason
             return
         self._known = _Known(

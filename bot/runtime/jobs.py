@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.sources.base import Source
 from bot.sources.cadence import PollSchedule
 from bot.sources.coinbase import CoinbaseSource
+from bot.sources.coinbase_rates import CoinbaseRatesSource
 from bot.sources.frankfurter import FrankfurterSource
 from bot.sources.kraken import KrakenSource
 from bot.sources.mof import MOF_SCHEDULE, MofSource
@@ -81,6 +82,15 @@ def build_jobs(settings: Settings) -> list[PollJob]:
             PollJob(
                 "coinbase",
                 CoinbaseSource(s.url, timeout=s.timeout),
+                IntervalTrigger(minutes=5, jitter=20),
+            )
+        )
+    if on("coinbase_rates"):  # USD/JPY's second intraday venue, beside Kraken's
+        s = src["coinbase_rates"]
+        jobs.append(
+            PollJob(
+                "coinbase-rates",
+                CoinbaseRatesSource(s.url, timeout=s.timeout),
                 IntervalTrigger(minutes=5, jitter=20),
             )
         )

@@ -147,7 +147,15 @@ def test_every_setting_is_in_the_example() -> None:
         if isinstance(sub, type) and issubclass(sub, BaseModel):
             documented = set(full[name]) | {k for s, k in SECRETS if s == name}
             assert set(sub.model_fields) == documented, name
-    for provider in ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred"):
+    for provider in (
+        "mof",
+        "treasury",
+        "frankfurter",
+        "kraken",
+        "coinbase",
+        "coinbase_rates",
+        "fred",
+    ):
         assert set(full["sources"][provider]) == set(SourceSettings.model_fields)
 
 

@@ -19,7 +19,14 @@ coinbase    /products/BTC-USD/candles?granularity=86400  the recorded candles; w
 fred        /graph/fredgraph.csv?id=ID (also /fredgraph.csv) ust/fred_DGS10_daily.csv,
                                                          ust/fred_DGS2_daily.csv,
                                                          fx/fred_DEXJPUS_daily_1971-2023.csv
+coinbase_rates /exchange-rates?currency=USD              none recorded: 404 until a test
+                                                         ``serve()``s a body
 =========== ============================================ ==================================
+
+``p.serve(name, tail, body, **query)`` answers ``body`` (JSON) on that path and
+query instead of the recorded one: for live quotes no real body was recorded of
+(Coinbase's exchange rates, Kraken's USD/JPY bars), built by the test from real
+history values.
 
 Every body carries an ETag and Last-Modified and answers 304 to a matching
 ``If-None-Match``/``If-Modified-Since``. ``p.set_fault(name, mode, times=N)``
@@ -51,7 +58,7 @@ from aiohttp import web
 
 from tests.standins.mof_current_month import build_current_month
 
-PROVIDERS = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred")
+PROVIDERS = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "fred", "coinbase_rates")
 FAULT_MODES = (
     "status_500", "status_429", "status_404", "timeout", "slow_drip", "html_200",
     "truncated", "empty", "stale", "disagree", "content_type",
@@ -104,6 +111,7 @@ class ProviderStandin:
     requests: Counter[str] = field(default_factory=Counter)
     log: list[Request] = field(default_factory=list)
     _faults: dict[str, Fault] = field(default_factory=dict)
+    _served: dict[tuple[str, str], tuple[dict[str, str], _Body]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
@@ -150,6 +158,12 @@ class ProviderStandin:
             raise ValueError("content_type needs the type to serve the real body as")
         self._faults[name] = Fault(mode, times, transform, retry_after, content_type)
 
+    def serve(self, name: str, tail: str, body: bytes, **query: str) -> None:
+        """Answer ``body`` on ``/{name}/{tail}`` when the request has ``query``'s items."""
+        if name not in PROVIDERS:
+            raise KeyError(name)
+        self._served[(name, tail)] = (query, _Body(body, JSON, 0.0))
+
     def clear_fault(self, name: str) -> None:
         self._faults.pop(name, None)
 
@@ -161,6 +175,10 @@ class ProviderStandin:
 
     def _body(self, provider: str, tail: str, query: dict[str, str]) -> _Body | None:
         h = self.history_dir
+        served = self._served.get((provider, tail))
+        if served is not None and served[0].items() <= query.items():
+            fresh = served[1]
+            return _Body(fresh.data, fresh.content_type, fresh.modified)
         if provider == "mof":
             if tail == "jgbcme.csv":
                 body = self._file("mof/jgbcme_all_to_2026-06-30.csv")

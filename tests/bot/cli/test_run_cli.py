@@ -31,7 +31,7 @@ from tests.standins.providers import ProviderStandin
 
 ROOT = Path(__file__).resolve().parents[3]
 ENTRY = [sys.executable, "-c", "from bot.cli.main import main; main()"]
-POLLED = ("mof", "treasury", "frankfurter", "kraken", "coinbase")
+POLLED = ("mof", "treasury", "frankfurter", "kraken", "coinbase", "coinbase_rates")
 
 
 def clean_env(tmp_path: Path, **settings: str) -> dict[str, str]:
@@ -97,7 +97,14 @@ async def test_run_polls_the_providers_and_stops_cleanly_on_sigterm(
                 *ENTRY, "run", env=env, cwd=tmp_path, stdout=stdout, stderr=stderr
             )
         health = f"http://127.0.0.1:{port}/healthz"
-        jobs = {"treasury", "frankfurter", "kraken-btc", "kraken-usdjpy", "coinbase"}
+        jobs = {
+            "treasury",
+            "frankfurter",
+            "kraken-btc",
+            "kraken-usdjpy",
+            "coinbase",
+            "coinbase-rates",
+        }
         if mof_today:  # MOF is not polled on Tokyo weekends and holidays
             jobs.add("mof")
         try:

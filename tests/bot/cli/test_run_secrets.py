@@ -27,7 +27,7 @@ async def test_run_with_telegram_keeps_the_token_out_of_the_logs(
             "CARRYWATCH_CONFIG": str(tmp_path / "none.toml"),
             "CARRYWATCH_LOG_LEVEL": "DEBUG",  # the most talkative setting
         }
-        for name in ("MOF", "TREASURY", "FRANKFURTER", "KRAKEN", "COINBASE"):
+        for name in ("MOF", "TREASURY", "FRANKFURTER", "KRAKEN", "COINBASE", "COINBASE_RATES"):
             env[f"CARRYWATCH_SOURCES__{name}__ENABLED"] = "false"
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "from bot.cli.main import main; main()", "run",
@@ -62,7 +62,7 @@ async def test_a_rejected_token_ends_run_with_one_redacted_line(
             "CARRYWATCH_CONFIG": str(tmp_path / "none.toml"),
             "CARRYWATCH_LOG_LEVEL": "DEBUG",
         }
-        for name in ("MOF", "TREASURY", "FRANKFURTER", "KRAKEN", "COINBASE"):
+        for name in ("MOF", "TREASURY", "FRANKFURTER", "KRAKEN", "COINBASE", "COINBASE_RATES"):
             env[f"CARRYWATCH_SOURCES__{name}__ENABLED"] = "false"
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "from bot.cli.main import main; main()", "run",

@@ -76,7 +76,7 @@ async def get_health(session: aiohttp.ClientSession, port: int) -> tuple[int, di
 
 
 async def test_healthz_says_unreachable_when_refused_or_black_holed(
-    proxied: tuple[FaultyProxy, AsyncEngine, str],
+    proxied: tuple[FaultyProxy, AsyncEngine, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     proxy, engine, _ = proxied
     async with Store(engine) as store:
@@ -96,6 +96,9 @@ async def test_healthz_says_unreachable_when_refused_or_black_holed(
                 assert status == 503
                 assert body["status"] == "degraded" and body["database"] == "unreachable"
                 assert body["pending_deliveries"] == 0  # the last known value, from memory
+                said = [r for r in caplog.records if r.name == "bot.runtime.health"]
+                assert [r.levelname for r in said] == ["WARNING"]  # once, as one line:
+                assert said[0].exc_info is None  # an unreachable database is not a traceback
 
                 await proxy.set_mode(Mode.PASS)
                 status, body = await get_health(session, health.port)

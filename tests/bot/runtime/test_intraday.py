@@ -129,3 +129,66 @@ async def test_live_polls_of_a_trading_day_move_the_score_at_once(
     first, later = seen
     assert first.values["btc"] == 56174.02 and later.values["btc"] == 53528.01
     assert (later.score or 0) > (first.score or 0)
+
+
+def _yen(source: str, value: float, at: dt.datetime) -> FetchResult:
+    return FetchResult(source, at, (Observation("usdjpy", AUG5, value, source, at, True),))
+
+
+async def test_a_live_yen_move_seen_by_both_venues_is_scored_on_that_poll(
+    panel: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Kraken's bar of the day and Coinbase's spot rate agree: USD/JPY moves the score
+    on that poll, without waiting for the cross-check's deadline (the ECB rate
+    comes once a day). The value is the real 5 Aug 2024 close."""
+    runtime, clock, _ = make_runtime(tmp_path / "yen.db", panel, AUG5)
+    close = float(panel.loc[pd.Timestamp(AUG5), "usdjpy"])
+    await runtime.start()
+    try:
+        clock.now = utc(AUG5, 6)
+        alone = await runtime.pipeline.ingest(_yen("kraken", close, clock.now))
+        assert alone.snapshot is None  # one venue alone is held
+        clock.now += dt.timedelta(minutes=5)  # the next poll of the other venue
+        both = await runtime.pipeline.ingest(_yen("coinbase_rates", close * 1.0004, clock.now))
+    finally:
+        await runtime.stop()
+    assert both.snapshot is not None and both.snapshot.as_of == AUG5
+    yen = both.snapshot.component("yen_squeeze")
+    assert yen.values["usdjpy"] == close  # the primary venue's value is the one stored
+
+
+async def test_venues_that_disagree_move_nothing(panel: pd.DataFrame, tmp_path: Path) -> None:
+    runtime, clock, _ = make_runtime(tmp_path / "yen-bad.db", panel, AUG5)
+    close = float(panel.loc[pd.Timestamp(AUG5), "usdjpy"])
+    await runtime.start()
+    try:
+        clock.now = utc(AUG5, 6)
+        await runtime.pipeline.ingest(_yen("kraken", close, clock.now))
+        bad = await runtime.pipeline.ingest(_yen("coinbase_rates", close * 0.9, clock.now))
+        clock.now += dt.timedelta(hours=1)  # past the deadline: a rejected pair stays rejected
+        late = await runtime.pipeline.flush()
+    finally:
+        await runtime.stop()
+    assert bad.snapshot is None and bad.quality_events == 1
+    assert late.snapshot is None
+
+
+async def test_the_ecb_rate_is_confirmed_by_the_open_bar_of_its_day(
+    panel: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Frankfurter's reference rate of a date is settled by Kraken's still-open bar of
+    that date at Kraken's next poll, not after the deadline."""
+    runtime, clock, _ = make_runtime(tmp_path / "ecb.db", panel, AUG5)
+    close = float(panel.loc[pd.Timestamp(AUG5), "usdjpy"])
+    await runtime.start()
+    try:
+        clock.now = utc(AUG5, 15)
+        ecb = Observation("usdjpy", AUG5, close, "frankfurter", clock.now)
+        held = await runtime.pipeline.ingest(FetchResult("frankfurter", clock.now, (ecb,)))
+        clock.now += dt.timedelta(minutes=5)
+        settled = await runtime.pipeline.ingest(_yen("kraken", close * 1.001, clock.now))
+    finally:
+        await runtime.stop()
+    assert held.snapshot is None
+    assert settled.snapshot is not None
+    assert settled.snapshot.component("yen_squeeze").values["usdjpy"] == close

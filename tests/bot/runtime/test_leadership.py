@@ -46,7 +46,7 @@ def replica(url: str, tmp: Path) -> Runtime:
     settings = Settings(database_url=url, history_dir=None)
     settings.sources = {  # polling stays off the network: every provider disabled
         n: SourceSettings(url="http://127.0.0.1:9", enabled=False)
-        for n in ("mof", "treasury", "frankfurter", "kraken", "coinbase")
+        for n in ("mof", "treasury", "frankfurter", "kraken", "coinbase", "coinbase_rates")
     }
     settings.alerts.console = True
     return Runtime(settings, console_stream=io.StringIO())

@@ -31,7 +31,7 @@ def settings_for(p: ProviderStandin, db: Path) -> Settings:
     s = Settings(database_url=f"sqlite+aiosqlite:///{db}")
     s.sources = {
         n: SourceSettings(url=p.url(n), timeout=2.0)
-        for n in ("mof", "treasury", "frankfurter", "kraken", "coinbase")
+        for n in ("mof", "treasury", "frankfurter", "kraken", "coinbase", "coinbase_rates")
     }
     s.alerts.console = True
     return s
@@ -157,3 +157,43 @@ async def test_stale_feeds_are_recorded_once_per_episode(
         assert len(again) == len(first)  # still stale: not recorded twice
     finally:
         await runtime.stop()
+
+
+async def test_a_live_yen_move_reaches_the_score_on_the_poll_both_venues_answer(
+    providers: ProviderStandin, panel: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Kraken's USD/JPY bar of the day and Coinbase's spot rate, polled over HTTP by
+    their real jobs, agree: the day's score moves on that poll round, with no wait
+    for the cross-check deadline. No real bodies of either were recorded; they are
+    built in each provider's documented shape around the real 5 Aug 2024 close."""
+    day = dt.date(2024, 8, 5)
+    close = float(panel.loc[pd.Timestamp(day), "usdjpy"])
+    opened = int(dt.datetime(2024, 8, 5, tzinfo=dt.UTC).timestamp())
+    bar = [opened, "146.50", "146.60", f"{close - 0.5:.3f}", f"{close:.3f}", "145.9", "12.5", 40]
+    kraken = {"error": [], "result": {"ZUSDZJPY": [bar], "last": opened - 86_400}}
+    providers.serve("kraken", "OHLC", json.dumps(kraken).encode(), pair="USDJPY")
+    rates = {"data": {"currency": "USD", "rates": {"JPY": f"{close * 1.0003:.4f}"}}}
+    providers.serve("coinbase_rates", "exchange-rates", json.dumps(rates).encode(), currency="USD")
+    clock = SimClock(dt.datetime(2024, 8, 5, 6, 0, tzinfo=dt.UTC))
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'yen.db'}")
+    settings.sources = {
+        n: SourceSettings(url=providers.url(n), timeout=2.0) for n in ("kraken", "coinbase_rates")
+    }
+    history = panel.loc[: pd.Timestamp(day) - pd.Timedelta(days=1)]
+    runtime = Runtime(
+        settings, clock=clock, console_stream=io.StringIO(), poll=False, history=history
+    )
+    await runtime.start()
+    await runtime.http.start()
+    try:
+        jobs = {j.job_id: j for j in build_jobs(settings)}
+        await runtime.poll(jobs["kraken-usdjpy"])
+        assert (await runtime.store.latest_observation_dates()).get("usdjpy") != day  # held
+        await runtime.poll(jobs["coinbase-rates"])  # same poll round, no deadline passed
+        stored = await runtime.store.load_observations(since=day, series=["usdjpy"])
+        snapshot = await runtime.store.latest_snapshot()
+    finally:
+        await runtime.stop()
+    assert [(o.date, o.source, o.value) for o in stored] == [(day, "kraken", float(f"{close:.3f}"))]
+    assert snapshot is not None and snapshot.as_of == day
+    assert providers.requests["coinbase_rates"] == 1

@@ -28,6 +28,7 @@ from bot.quality.events import QualityKind
 from bot.quality.gate import QualityGate
 from bot.sources.base import Source
 from bot.sources.coinbase import CoinbaseSource
+from bot.sources.coinbase_rates import CoinbaseRatesSource
 from bot.sources.errors import SourceFormatError
 from bot.sources.frankfurter import FrankfurterSource
 from bot.sources.fred import FredSource
@@ -38,7 +39,7 @@ from tests.standins.mof_current_month import build_current_month
 from tests.standins.providers import HTML_ERROR_PAGE
 
 FETCHED = dt.datetime(2026, 8, 17, 12, tzinfo=dt.UTC)
-PROVIDERS = ["kraken", "coinbase", "frankfurter", "treasury", "mof"]
+PROVIDERS = ["kraken", "coinbase", "coinbase_rates", "frankfurter", "treasury", "mof"]
 TEN_MB = 10 * 1024 * 1024
 HOSTILE_NUMBERS = [
     b"NaN", b"-Infinity", b"Infinity", b"nan", b"inf", b"1e999", b"-1e999", b"1e-400",
@@ -54,9 +55,20 @@ FUZZ = settings(
 )
 
 
+def _rates_body(frankfurter: bytes) -> bytes:
+    """Coinbase's exchange-rates shape (no real body was recorded) around the real
+    ECB USD/JPY and USD/EUR rates of the newest day of the Frankfurter sample."""
+    rates = json.loads(frankfurter)["rates"]
+    newest = rates[max(rates)]
+    quoted = {k: str(v) for k, v in sorted(newest.items())}
+    return json.dumps({"data": {"currency": "USD", "rates": quoted}}).encode()
+
+
 def _bodies(history_dir: Path) -> dict[str, tuple[Source, bytes]]:
     samples = history_dir / "api_samples"
+    frankfurter = (samples / "frankfurter_timeseries_USD_2026-07-01..08.json").read_bytes()
     return {
+        "coinbase_rates": (CoinbaseRatesSource("http://x"), _rates_body(frankfurter)),
         "kraken": (
             KrakenSource("http://x"),
             (samples / "kraken_public_OHLC_XXBTZUSD_1440.json").read_bytes(),
@@ -164,7 +176,8 @@ def test_numbers_replaced_by_hostile_ones(provider: str, history_dir: Path) -> N
     found = list(NUMBER.finditer(body))
     at_line_start = (i for i, m in enumerate(found) if body[m.start() - 1 : m.start()] == b"\n")
     first_row = next(at_line_start, 0)  # a CSV's first date; JSON: its first number
-    picks = {*random.Random(provider).sample(range(len(found)), 40), first_row, first_row + 1}
+    picks = {*random.Random(provider).sample(range(len(found)), min(40, len(found))), first_row}
+    picks |= {first_row + 1} if first_row + 1 < len(found) else set()
     picks |= {0, 1}
     for i in sorted(picks):
         m = found[i]
