@@ -11,7 +11,7 @@ their way to the server:
   than ``per_second`` in any rolling second of *actual* send times (a waiter
   woken late cannot push two sends into one window). While sends are queued,
   slots a stall cost (event loop busy, process descheduled) are made up
-  afterwards, up to a quarter second's budget, at twice the even rate and
+  afterwards, up to a quarter second's budget, at 4/3 of the even rate and
   within that rolling second; a
   request answered 429 — Telegram did not send it — leaves the rolling second
   and gives its slot back;
@@ -36,7 +36,7 @@ from bot.dispatch.limits import TELEGRAM, PlatformLimits
 
 DEFAULT_MARGIN = 0.025  # 2.5 %: 29.3 msg/s against Telegram's 30
 CATCH_UP_FRACTION = 0.25  # of a window's budget: the slots a stall may make up afterwards
-CATCH_UP_GAP = 0.5  # of the even spacing: made-up slots still go one by one, never in a burst
+CATCH_UP_GAP = 0.75  # of the even spacing: made-up slots still go one by one, never in a burst
 PRUNE_EVERY = 1024  # sends between sweeps of idle chats' state
 
 
@@ -157,7 +157,7 @@ class SendPacer:
                 while self._recent and self._recent[0] + self._window_span <= now:
                     self._recent.popleft()
                 ready = self._next
-                if self._recent:  # catching up goes at twice the rate, not in one burst
+                if self._recent:  # catching up goes at 4/3 of the rate, not in one burst
                     ready = max(ready, self._recent[-1] + self._catch_up_gap)
                 if len(self._recent) >= self._burst:
                     ready = max(ready, self._recent[0] + self._window_span)
@@ -169,7 +169,7 @@ class SendPacer:
             # the next slot follows this one's *scheduled* time, so a waker late by a few
             # ms does not slow every later send. With sends queued (this one waited, or
             # came in behind others), slots lost to a stall — event loop busy, process
-            # descheduled — are made up, up to a quarter second's budget, at twice the
+            # descheduled — are made up, up to a quarter second's budget, at 4/3 of the
             # rate (a burst's arrivals would spread past the margin: 429s); the
             # rolling-second cap on actual send times bounds that catch-up. An idle
             # pacer makes up one slot, so it does not start with a burst.
