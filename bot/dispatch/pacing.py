@@ -12,9 +12,8 @@ their way to the server:
   woken late cannot push two sends into one window). While sends are queued,
   slots a stall cost (event loop busy, process descheduled) are made up
   afterwards, up to a quarter second's budget, at 4/3 of the even rate and
-  within that rolling second; a
-  request answered 429 — Telegram did not send it — leaves the rolling second
-  and gives its slot back;
+  within that rolling second; a request answered 429 — Telegram did not send
+  it — leaves the rolling second and gives its slot back;
 - per chat: ``chat_interval`` between two sends to one chat, at most
   ``group_per_minute`` in any rolling minute to a group (negative id);
 - a 429 for one chat (``hold``) holds only that chat for its ``retry_after``.
