@@ -100,10 +100,11 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         group = is_group_chat(chat)
         attempt = 0
         while True:
-            async with await self.pacer.acquire(chat, group=group):
+            async with await self.pacer.acquire(chat, group=group) as slot:
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
+                    slot.refused()  # Telegram did not send it: no message, no budget spent
                     wait = retry_seconds(exc) * self.retry_scale
                     self.pacer.hold(chat, wait)
                     if attempt >= limit or wait > self.max_inline_wait:
