@@ -81,13 +81,15 @@ async def test_a_dead_leader_session_hands_over(pg_database: str, tmp_path: Path
         # the dead process campaigns no more (its 1 s check would take the lock back)
         a.scheduler.pause_job("leadership")
         admin = make_engine(pg_database, isolation_level="AUTOCOMMIT", pool_size=1)
+        held = (
+            "FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )  # this test's database only: the server may be shared
         async with admin.connect() as conn:
-            await conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    "WHERE locktype = 'advisory' AND granted"
-                )
-            )
+            # with a timeout (PostgreSQL 14+) it waits until the backend has exited and
+            # so released the lock; without one it only signals, and b could campaign first
+            await conn.execute(text(f"SELECT pg_terminate_backend(pid, 10000) {held}"))
+            assert (await conn.execute(text(f"SELECT count(*) {held}"))).scalar_one() == 0
         await admin.dispose()
         await b.campaign()
         assert b.leading
