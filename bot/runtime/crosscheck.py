@@ -80,13 +80,7 @@ class CrossCheck:
             held.by_source[obs.source] = obs
             if len(held.by_source) == 2:
                 a, b = (held.by_source[s] for s in pair)
-                event = self._gate.cross_check(obs.series, a, b)
-                if event is not None:
-                    held.rejected = True
-                    events.append(event)
-                else:
-                    out.append(a)
-                    del self._held[key]
+                self._settle(key, held, a, b, out, events)
         expired, ev = self.flush(now)
         return out + expired, events + ev
 
@@ -110,13 +104,25 @@ class CrossCheck:
         if other is None:
             return
         a, b = (other, obs) if other.source == daily[0] else (obs, other)
-        event = self._gate.cross_check(obs.series, a, b)
+        self._settle(close_key, held, a, b, out, events)
+
+    def _settle(
+        self,
+        key: Key,
+        held: _Held,
+        primary: Observation,
+        secondary: Observation,
+        out: list[Observation],
+        events: list[QualityEvent],
+    ) -> None:
+        """Compare the two values: agreement releases the primary's, else both are refused."""
+        event = self._gate.cross_check(primary.series, primary, secondary)
         if event is not None:
             held.rejected = True
             events.append(event)
         else:
-            out.append(a)
-            del self._held[close_key]
+            out.append(primary)
+            del self._held[key]
 
     def flush(self, now: dt.datetime) -> tuple[list[Observation], list[QualityEvent]]:
         """Release values whose partner never came; forget old rejections."""
