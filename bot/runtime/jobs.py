@@ -38,6 +38,11 @@ def _cron(schedule: PollSchedule) -> BaseTrigger:
     return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
 
 
+def _market() -> BaseTrigger:
+    """Every 5 minutes: venues that trade all day (each job its own trigger)."""
+    return IntervalTrigger(minutes=5, jitter=20)
+
+
 def build_jobs(settings: Settings) -> list[PollJob]:
     """One job per enabled provider (and per Kraken pair)."""
     src = settings.sources
@@ -59,39 +64,18 @@ def build_jobs(settings: Settings) -> list[PollJob]:
         )
     if on("frankfurter"):
         s = src["frankfurter"]
-        jobs.append(
-            PollJob(
-                "frankfurter",
-                FrankfurterSource(s.url, timeout=s.timeout),
-                IntervalTrigger(minutes=30, jitter=60),
-            )
-        )
+        ecb = IntervalTrigger(minutes=30, jitter=60)
+        jobs.append(PollJob("frankfurter", FrankfurterSource(s.url, timeout=s.timeout), ecb))
     if on("kraken"):
         s = src["kraken"]
         for pair, job_id in (("XBTUSD", "kraken-btc"), ("USDJPY", "kraken-usdjpy")):
-            jobs.append(
-                PollJob(
-                    job_id,
-                    KrakenSource(s.url, pair=pair, timeout=s.timeout),
-                    IntervalTrigger(minutes=5, jitter=20),
-                )
-            )
+            kraken = KrakenSource(s.url, pair=pair, timeout=s.timeout)
+            jobs.append(PollJob(job_id, kraken, _market()))
     if on("coinbase"):
         s = src["coinbase"]
-        jobs.append(
-            PollJob(
-                "coinbase",
-                CoinbaseSource(s.url, timeout=s.timeout),
-                IntervalTrigger(minutes=5, jitter=20),
-            )
-        )
+        jobs.append(PollJob("coinbase", CoinbaseSource(s.url, timeout=s.timeout), _market()))
     if on("coinbase_rates"):  # USD/JPY's second intraday venue, beside Kraken's
         s = src["coinbase_rates"]
-        jobs.append(
-            PollJob(
-                "coinbase-rates",
-                CoinbaseRatesSource(s.url, timeout=s.timeout),
-                IntervalTrigger(minutes=5, jitter=20),
-            )
-        )
+        rates = CoinbaseRatesSource(s.url, timeout=s.timeout)
+        jobs.append(PollJob("coinbase-rates", rates, _market()))
     return jobs
