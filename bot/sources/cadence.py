@@ -26,21 +26,28 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
 FRANKFURT = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC
 
 
+# ``holidays`` is imported where a calendar is first asked for: importing it costs
+# ~40 ms (its version check reads package metadata), and ``backtest`` and most
+# commands import this module through the quality gate without asking for one.
+
+
 @cache
 def _japan(year: int) -> frozenset[dt.date]:
+    import holidays
+
     return frozenset(holidays.country_holidays("JP", years=year))
 
 
 @cache
 def _us(year: int) -> frozenset[dt.date]:
+    import holidays
+
     federal = holidays.country_holidays("US", years=year)
     nyse = holidays.financial_holidays("NYSE", years=year)
     return frozenset(federal) | frozenset(nyse)
@@ -48,6 +55,8 @@ def _us(year: int) -> frozenset[dt.date]:
 
 @cache
 def _target(year: int) -> frozenset[dt.date]:
+    import holidays
+
     return frozenset(holidays.financial_holidays("ECB", years=year))
 
 

@@ -90,10 +90,20 @@ def test_a_misspelt_command_gets_a_suggestion() -> None:
 
 
 def test_backtest_loads_no_chat_database_or_chart_library() -> None:
-    """``backtest --json`` needs pandas and numpy; matplotlib only with ``--chart``."""
+    """``backtest --json`` needs pandas and numpy; matplotlib only with ``--chart``; no
+    market calendar (``holidays``: the history gate never asks for one)."""
     loaded = _modules_after("import bot.cli.backtest")
     assert "pandas" in loaded
-    unused = {"telegram", "discord", "sqlalchemy", "alembic", "matplotlib", "aiohttp", "pydantic"}
+    unused = {
+        "telegram",
+        "discord",
+        "sqlalchemy",
+        "alembic",
+        "matplotlib",
+        "aiohttp",
+        "pydantic",
+        "holidays",
+    }
     assert loaded.isdisjoint(unused), sorted(loaded & unused)
 
 
