@@ -80,31 +80,28 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
         for c in days.components
     }
     lists = {k: h.inputs[k].tolist() for k in {k for ks in keys.values() for k in ks}}
-
-    def values(name: str, i: int) -> dict[str, float]:
-        out = {}
-        for k in keys[name]:
-            v = lists[k][i]
-            if v == v:  # NaN is no fresh value
-                out[k] = v
-        return out
+    # per component, what does not change from day to day: its column, its label and
+    # base weight, and its inputs as (key, list) pairs
+    fixed = [
+        (c, specs[c.name].label, h.config.weight(c.name), [(k, lists[k]) for k in keys[c.name]])
+        for c in days.components
+    ]
 
     def explain(i: int) -> Sequence[ComponentScore]:
         j = i - lo
         out = []
-        for c in days.components:
-            spec = specs[c.name]
+        for c, label, base_weight, inputs in fixed:
             score = c.score[j]
             out.append(
                 ComponentScore(
                     name=c.name,
-                    label=spec.label,
+                    label=label,
                     score=score,
                     weight=c.weight[j],
-                    base_weight=h.config.weight(c.name),
+                    base_weight=base_weight,
                     available=score is not None,
                     stale=c.stale[j],
-                    values=values(c.name, i),
+                    values={k: v for k, col in inputs if (v := col[i]) == v},  # NaN: no value
                     data_date=None,
                     reason=c.reason[j],
                 )

@@ -8,10 +8,8 @@ order (transitions first, then reminders); one dedup key appears once.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.alerts.events import EventKind
-from bot.alerts.stages.base import Context, Events
+from bot.alerts.stages.base import Context, Events, Memory
 
 
 def group(ctx: Context, events: Events) -> tuple[Context, Events]:
@@ -31,5 +29,5 @@ def group(ctx: Context, events: Events) -> tuple[Context, Events]:
             announced[e.rule] = ctx.after.state(e.rule).episode
         elif e.kind is EventKind.REPEAT:
             repeats[e.rule] = e.seq
-    after = replace(ctx.after, notified=notified, repeats=repeats, announced=announced)
-    return replace(ctx, after=after), tuple(out)
+    after = Memory(ctx.after.states, notified, repeats, announced)
+    return ctx.with_after(after), tuple(out)

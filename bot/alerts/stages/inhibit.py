@@ -8,8 +8,6 @@ resolve of an episode whose firing was never sent is dropped as well.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.alerts.events import Reason
 from bot.alerts.stages.base import Context, Events, firing
 from signals.rules import Rule
@@ -31,4 +29,6 @@ def inhibit(ctx: Context, events: Events) -> tuple[Context, Events]:
             dropped.append((e.rule, Reason.UNANNOUNCED))
         else:
             kept.append(e)
-    return replace(ctx, suppressed=(*ctx.suppressed, *dropped)), tuple(kept)
+    if not dropped:
+        return ctx, tuple(kept)
+    return ctx.with_suppressed((*ctx.suppressed, *dropped)), tuple(kept)

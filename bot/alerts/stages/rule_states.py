@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.alerts.events import AlertEvent, EventKind, Reason
 from bot.alerts.stages.base import Context, Events, driver_of, episode_key
 from signals.rules import Rule, Transition, TransitionKind, step
@@ -47,5 +45,4 @@ def rule_states(ctx: Context, events: Events) -> tuple[Context, Events]:
             out.append(event_for(ctx, rule, t, EventKind.RESOLVED, Reason.CLEARED))
         else:
             out.append(event_for(ctx, rule, t, EventKind.FIRING, Reason.CROSSED))
-    after = replace(ctx.after, states=states)
-    return replace(ctx, after=after), tuple(out)
+    return ctx.with_after(ctx.after.with_states(states)), tuple(out)
