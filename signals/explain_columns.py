@@ -70,10 +70,16 @@ def _bp(v: float) -> str:
 
 
 def _opt(values: np.ndarray | None, n: int) -> Column:
-    """Array → list with None for NaN (and for a missing indicator)."""
+    """Array → list with None for NaN (and for a missing indicator).
+
+    The NaN days are found by numpy and patched, not tested one by one.
+    """
     if values is None:
         return [None] * n
-    return [None if x != x else x for x in values.tolist()]
+    out: Column = values.tolist()
+    for j in np.flatnonzero(np.isnan(values)).tolist():
+        out[j] = None
+    return out
 
 
 class _Range:
@@ -92,12 +98,18 @@ class _Range:
 
 def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
     """``"40y JGB +12 bp in 5 days (+2.1σ), now 3.512%"`` with the tenor chosen per day."""
+    # each tenor's columns looked up once, not once per day
+    columns = {
+        name: (f"{_TENOR_LABEL.get(name, name)} JGB ", *_move_columns(r, name))
+        for name in dict.fromkeys(series)
+    }
     out = []
     for j, name in enumerate(series):
-        chg = r.col(f"{name}.chg_5d_bp")[j]
-        z = r.col(f"{name}.z_5d")[j]
-        level = r.col(name)[j]
-        text = f"{_TENOR_LABEL.get(name, name)} JGB {_bp(chg or 0.0)} in 5 days"
+        head, chg_col, z_col, level_col = columns[name]
+        chg, z, level = chg_col[j] or 0.0, z_col[j], level_col[j]
+        text = (
+            f"{head}{chg:+.1f} bp in 5 days" if abs(chg) < 10 else f"{head}{chg:+.0f} bp in 5 days"
+        )
         if z is not None:
             text += f" ({z:+.1f}σ)"
         if level is not None:
@@ -106,18 +118,24 @@ def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
     return out
 
 
+def _move_columns(r: _Range, name: str) -> tuple[Column, Column, Column]:
+    return r.col(f"{name}.chg_5d_bp"), r.col(f"{name}.z_5d"), r.col(name)
+
+
 def _superlong_series(r: _Range, cfg: EngineConfig) -> list[str]:
-    """Per day, the super-long tenor that moved most in 5 days, either way (the last if none)."""
-    changes = [r.col(f"{t}.chg_5d_bp") for t in cfg.superlong_tenors]
-    out = []
-    for j in range(r.n):
-        best, best_chg = cfg.superlong_tenors[-1], -math.inf
-        for tenor, column in zip(cfg.superlong_tenors, changes, strict=True):
-            chg = column[j]
-            if chg is not None and abs(chg) > best_chg:
-                best, best_chg = tenor, abs(chg)
-        out.append(best)
-    return out
+    """Per day, the super-long tenor that moved most in 5 days, either way (the last if none).
+
+    The first tenor wins a tie (``argmax``); a tenor without data never wins.
+    """
+    tenors = cfg.superlong_tenors
+    moves = np.full((len(tenors), r.n), -np.inf)
+    for k, t in enumerate(tenors):
+        chg = r.h.inputs.get(f"{t}.chg_5d_bp")
+        if chg is not None:
+            moves[k] = np.where(np.isnan(chg[r.lo : r.hi]), -np.inf, np.abs(chg[r.lo : r.hi]))
+    best = np.argmax(moves, axis=0)
+    best[np.isneginf(moves.max(axis=0, initial=-np.inf))] = len(tenors) - 1
+    return [tenors[k] for k in best.tolist()]
 
 
 def _drawdown_shares(r: _Range, series: str, full_at: float) -> Column:
@@ -195,9 +213,15 @@ def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     needed = {
         k: a[r.lo : r.hi] for k, a in r.h.inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))
     }
-    parts = [p.tolist() for p in comovement_parts(needed, cfg, r.n)]
+    arrays = comovement_parts(needed, cfg, r.n)
+    parts = [p.tolist() for p in arrays]
+    # most days no market moves (NaN counts as not moving): one sentence for all of them
+    still = ~np.logical_or.reduce([p > 0 for p in arrays]) if arrays else np.ones(r.n, bool)
     out = []
-    for day in zip(*parts, strict=True):
+    for day, quiet in zip(zip(*parts, strict=True), still.tolist(), strict=True):
+        if quiet:
+            out.append("markets not moving together")
+            continue
         moving = [
             f"{n} ({p:.0%} of full)"
             for n, p in zip(_CO_NAMES, day, strict=True)
@@ -250,6 +274,7 @@ def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     if cfg.stressed_shocks:
         whole = {key: arr[r.lo : r.hi] for key, arr in r.h.inputs.items()}
         two = two_markets_stressed(whole, cfg, r.n)
+    words: dict[int, tuple[str, bool, Column, Column, str, str]] = {}
     for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
         if two[j] or (joint[j] >= 1.0 and strength < 1.0):  # rare: the scalar path's words
             out.append(_shock_text(r.h.inputs, r.lo + j, cfg))
@@ -257,18 +282,33 @@ def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
         if k < 0 or strength <= 0:
             out.append("no market moved sharply the stress way today")
             continue
-        best = cfg.shocks[k]
-        unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
-        chg = r.col(f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}")[j]
-        z = r.col(f"{best.series}.z_1d")[j]
-        move = _bp(chg or 0.0) if unit == "bp" else f"{(chg or 0.0):+.1f}%"
-        label = _SHOCK_LABEL.get(best.series, best.series)
-        text = f"{label} {move} today ({(z or 0.0):+.1f}σ of 250 days)"
-        if strength >= 1.0:
-            out.append(text + f": a one-day shock, score held at {cfg.shock_floor:.0f}+")
-        else:
-            out.append(text + f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}")
+        if k not in words:
+            words[k] = _shock_words(r, cfg, k)
+        label, in_bp, chg_col, z_col, held, needs = words[k]
+        chg, z = chg_col[j] or 0.0, z_col[j] or 0.0
+        move = _bp(chg) if in_bp else f"{chg:+.1f}%"
+        out.append(
+            f"{label} {move} today ({z:+.1f}σ of 250 days){held if strength >= 1.0 else needs}"
+        )
     return out
+
+
+def _shock_words(
+    r: _Range, cfg: EngineConfig, k: int
+) -> tuple[str, bool, Column, Column, str, str]:
+    """What one shock rule's sentence needs, looked up once: its label, unit, the
+    change and z columns, and the two endings (a shock / how far from one)."""
+    best = cfg.shocks[k]
+    unit = "bp" if best.series.startswith(("jgb.", "spread.")) else "%"
+    chg = r.col(f"{best.series}.{'chg_1d_bp' if unit == 'bp' else 'chg_1d_pct'}")
+    return (
+        _SHOCK_LABEL.get(best.series, best.series),
+        unit == "bp",
+        chg,
+        r.col(f"{best.series}.z_1d"),
+        f": a one-day shock, score held at {cfg.shock_floor:.0f}+",
+        f"; a shock needs {best.sigmas:.0f}σ and {best.floor:g} {unit}",
+    )
 
 
 def _available_reasons(spec: ComponentSpec, r: _Range, cfg: EngineConfig) -> list[str]:
@@ -291,23 +331,36 @@ def _unavailable_reasons(spec: ComponentSpec, r: _Range, days: list[int]) -> lis
     """Why the component is dropped on each of ``days`` (offsets into the range)."""
     h = r.h
     at = np.asarray(days, dtype=int) + r.lo  # only the dropped days are formatted
-    known = [s for s in spec.series if s in h.data_dates]
-    seen = {s: np.datetime_as_string(h.data_dates[s][at], unit="D").tolist() for s in known}
-    age = {
-        s: (h.dates[at] - h.data_dates[s][at]).astype("timedelta64[D]").astype(float).tolist()
-        for s in known
-    }
-    stale = {s: h.stale[s][at].tolist() for s in spec.series if s in h.stale}
+    series = spec.series
+    # per day: the first stale series (its index, -1 if none), and which series have
+    # no data as bits of one integer, so that each pattern's words are written once
+    first_stale = np.full(at.size, -1)
+    for k in reversed(range(len(series))):
+        if series[k] in h.stale:
+            first_stale = np.where(h.stale[series[k]][at], k, first_stale)
+    missing = np.zeros(at.size, dtype=np.int64)
+    for k, name in enumerate(series):
+        absent = np.isnat(h.data_dates[name][at]) if name in h.data_dates else True
+        missing |= np.where(absent, 1 << k, 0)
+    texts: dict[int, str] = {}
     out = []
-    for j in range(len(days)):
-        first_stale = next((s for s in spec.series if s in stale and stale[s][j]), None)
-        if first_stale is not None:
-            s = first_stale
-            out.append(f"stale: {s} last seen {seen[s][j]} ({int(age[s][j])} days old); dropped")
-            continue
-        missing = [s for s in spec.series if s not in seen or seen[s][j] == "NaT"]
-        out.append(f"no data for {', '.join(missing) or ', '.join(spec.series)}; dropped")
+    for j, (k, bits) in enumerate(zip(first_stale.tolist(), missing.tolist(), strict=True)):
+        if k >= 0:
+            out.append(_stale_text(h, series[k], int(at[j])))
+        elif (text := texts.get(bits)) is not None:
+            out.append(text)
+        else:
+            names = [name for b, name in enumerate(series) if bits >> b & 1]
+            text = f"no data for {', '.join(names) or ', '.join(series)}; dropped"
+            out.append(texts.setdefault(bits, text))
     return out
+
+
+def _stale_text(h: ScoredHistory, name: str, i: int) -> str:
+    seen = h.data_dates[name][i : i + 1]
+    age = (h.dates[i : i + 1] - seen).astype("timedelta64[D]").astype(float)[0]
+    day = np.datetime_as_string(seen, unit="D")[0]
+    return f"stale: {name} last seen {day} ({int(age)} days old); dropped"
 
 
 def _component(spec: ComponentSpec, r: _Range) -> ComponentColumns:
