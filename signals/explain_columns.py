@@ -30,7 +30,7 @@ from signals.config import EngineConfig
 from signals.engine import ScoredHistory
 from signals.explain import _shock_text
 from signals.indicators import change_suffix
-from signals.levels import level_for
+from signals.levels import LEVEL_FLOORS, level_for
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
 _CO_NAMES = ("yen up", "BTC down", "JGB yields moving")
@@ -96,7 +96,7 @@ class _Range:
         return self._cache[key]
 
 
-def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
+def _move_reasons(r: _Range, series: Sequence[str], skip: list[bool]) -> list[str]:
     """``"40y JGB +12 bp in 5 days (+2.1σ), now 3.512%"`` with the tenor chosen per day."""
     # each tenor's columns looked up once, not once per day
     columns = {
@@ -104,7 +104,10 @@ def _move_reasons(r: _Range, series: Sequence[str]) -> list[str]:
         for name in dict.fromkeys(series)
     }
     out = []
-    for j, name in enumerate(series):
+    for j, (name, dropped) in enumerate(zip(series, skip, strict=True)):
+        if dropped:
+            out.append("")
+            continue
         head, chg_col, z_col, level_col = columns[name]
         chg, z, level = chg_col[j] or 0.0, z_col[j], level_col[j]
         text = (
@@ -157,7 +160,7 @@ def _drawdown_text(dd: float, share: float | None) -> str:
     return text
 
 
-def _yen_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+def _yen_reasons(r: _Range, cfg: EngineConfig, skip: list[bool]) -> list[str]:
     out = []
     cols = zip(
         r.col("usdjpy.chg_5d_pct"),
@@ -165,9 +168,13 @@ def _yen_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
         r.col("usdjpy.drawdown_30d"),
         r.col("usdjpy"),
         _drawdown_shares(r, "usdjpy", cfg.yen_drawdown_live),
+        skip,
         strict=True,
     )
-    for chg, z, dd, lvl, share in cols:
+    for chg, z, dd, lvl, share, dropped in cols:
+        if dropped:
+            out.append("")
+            continue
         text = f"USD/JPY {(chg or 0.0):+.1f}% in 5 days"
         if z is not None:
             text += f" ({z:+.1f}σ)"
@@ -179,11 +186,14 @@ def _yen_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     return out
 
 
-def _gap_reasons(r: _Range) -> list[str]:
+def _gap_reasons(r: _Range, skip: list[bool]) -> list[str]:
     out = []
-    for chg, lvl in zip(
-        r.col("spread.us_jp_10y.chg_20d_bp"), r.col("spread.us_jp_10y"), strict=True
+    for chg, lvl, dropped in zip(
+        r.col("spread.us_jp_10y.chg_20d_bp"), r.col("spread.us_jp_10y"), skip, strict=True
     ):
+        if dropped:
+            out.append("")
+            continue
         text = f"US–JP 10y gap {_bp(chg or 0.0)} in 20 days"
         if lvl is not None:
             text += f", now {lvl:.2f} pp"
@@ -191,15 +201,19 @@ def _gap_reasons(r: _Range) -> list[str]:
     return out
 
 
-def _btc_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+def _btc_reasons(r: _Range, cfg: EngineConfig, skip: list[bool]) -> list[str]:
     out = []
-    for chg, dd, lvl, share in zip(
+    for chg, dd, lvl, share, dropped in zip(
         r.col("btc.chg_5d_pct"),
         r.col("btc.drawdown_30d"),
         r.col("btc"),
         _drawdown_shares(r, "btc", cfg.btc_drawdown_live),
+        skip,
         strict=True,
     ):
+        if dropped:
+            out.append("")
+            continue
         text = f"BTC {(chg or 0.0):+.1f}% in 5 days"
         if dd is not None:
             text += _drawdown_text(dd, share)
@@ -209,7 +223,7 @@ def _btc_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     return out
 
 
-def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+def _comovement_reasons(r: _Range, cfg: EngineConfig, skip: list[bool]) -> list[str]:
     needed = {
         k: a[r.lo : r.hi] for k, a in r.h.inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))
     }
@@ -218,7 +232,10 @@ def _comovement_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
     # most days no market moves (NaN counts as not moving): one sentence for all of them
     still = ~np.logical_or.reduce([p > 0 for p in arrays]) if arrays else np.ones(r.n, bool)
     out = []
-    for day, quiet in zip(zip(*parts, strict=True), still.tolist(), strict=True):
+    for day, quiet, dropped in zip(zip(*parts, strict=True), still.tolist(), skip, strict=True):
+        if dropped:
+            out.append("")
+            continue
         if quiet:
             out.append("markets not moving together")
             continue
@@ -259,7 +276,7 @@ def _strongest_shocks(r: _Range, cfg: EngineConfig) -> tuple[list[int], list[flo
     return best.tolist(), best_s.tolist()
 
 
-def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
+def _shock_reasons(r: _Range, cfg: EngineConfig, skip: list[bool]) -> list[str]:
     """The market closest to (or past) a one-day shock, per day."""
     out = []
     sliced = {
@@ -275,7 +292,10 @@ def _shock_reasons(r: _Range, cfg: EngineConfig) -> list[str]:
         whole = {key: arr[r.lo : r.hi] for key, arr in r.h.inputs.items()}
         two = two_markets_stressed(whole, cfg, r.n)
     words: dict[int, tuple[str, bool, Column, Column, str, str]] = {}
-    for j, (k, strength) in enumerate(zip(*_strongest_shocks(r, cfg), strict=True)):
+    for j, (k, strength, dropped) in enumerate(zip(*_strongest_shocks(r, cfg), skip, strict=True)):
+        if dropped:
+            out.append("")
+            continue
         if two[j] or (joint[j] >= 1.0 and strength < 1.0):  # rare: the scalar path's words
             out.append(_shock_text(r.h.inputs, r.lo + j, cfg))
             continue
@@ -311,20 +331,25 @@ def _shock_words(
     )
 
 
-def _available_reasons(spec: ComponentSpec, r: _Range, cfg: EngineConfig) -> list[str]:
+def _available_reasons(
+    spec: ComponentSpec, r: _Range, cfg: EngineConfig, skip: list[bool]
+) -> list[str]:
+    """The component's reason on each day, ``""`` on the ``skip`` days (it is dropped
+    there, and :func:`_unavailable_reasons` says why): BTC is missing on three days
+    in four of fifty years, the JGB and rate-gap series on one in four."""
     if spec.name == "jgb_superlong":
-        return _move_reasons(r, _superlong_series(r, cfg))
+        return _move_reasons(r, _superlong_series(r, cfg), skip)
     if spec.name == "jgb_10y":
-        return _move_reasons(r, ["jgb.10y"] * r.n)
+        return _move_reasons(r, ["jgb.10y"] * r.n, skip)
     if spec.name == "yen_squeeze":
-        return _yen_reasons(r, cfg)
+        return _yen_reasons(r, cfg, skip)
     if spec.name == "rate_gap":
-        return _gap_reasons(r)
+        return _gap_reasons(r, skip)
     if spec.name == "crypto_liquidation":
-        return _btc_reasons(r, cfg)
+        return _btc_reasons(r, cfg, skip)
     if spec.name == "day_shock":
-        return _shock_reasons(r, cfg)
-    return _comovement_reasons(r, cfg)
+        return _shock_reasons(r, cfg, skip)
+    return _comovement_reasons(r, cfg, skip)
 
 
 def _unavailable_reasons(spec: ComponentSpec, r: _Range, days: list[int]) -> list[str]:
@@ -371,7 +396,7 @@ def _component(spec: ComponentSpec, r: _Range) -> ComponentColumns:
     for s in spec.series:
         if s in h.stale:
             stale |= h.stale[s][lo:hi]
-    reasons = _available_reasons(spec, r, h.config)
+    reasons = _available_reasons(spec, r, h.config, (~available).tolist())
     dropped = np.flatnonzero(~available).tolist()
     for j, reason in zip(dropped, _unavailable_reasons(spec, r, dropped), strict=True):
         reasons[j] = reason
@@ -384,6 +409,15 @@ def _component(spec: ComponentSpec, r: _Range) -> ComponentColumns:
     )
 
 
+def _levels(raw: np.ndarray, score: Column) -> list[str | None]:
+    """Each day's level label: :func:`signals.levels.level_for` by ``searchsorted``
+    over its floors (a score on a floor is in the level above it)."""
+    floors = sorted(LEVEL_FLOORS)
+    labels = [level_for(-math.inf).label, *(level.label for _, level in floors)]
+    at = np.searchsorted([floor for floor, _ in floors], raw, side="right").tolist()
+    return [None if s is None else labels[k] for s, k in zip(score, at, strict=True)]
+
+
 def day_columns(history: ScoredHistory, lo: int = 0, hi: int | None = None) -> DayColumns:
     """Days ``[lo, hi)`` of ``history`` with what each day's Snapshot would explain."""
     hi = len(history) if hi is None else hi
@@ -392,6 +426,6 @@ def day_columns(history: ScoredHistory, lo: int = 0, hi: int | None = None) -> D
     return DayColumns(
         dates=np.datetime_as_string(history.dates[lo:hi], unit="D").tolist(),
         score=score,
-        level=[None if s is None else level_for(s).label for s in score],
+        level=_levels(history.score[lo:hi], score),
         components=tuple(_component(spec, r) for spec in component_specs(history.config)),
     )

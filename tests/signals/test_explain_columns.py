@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from signals.engine import score_history
-from signals.explain_columns import day_columns
+from signals.explain_columns import _levels, day_columns
+from signals.levels import level_for
 from signals.snapshot import Snapshot
 
 
@@ -85,3 +86,12 @@ def test_one_day_shock_reasons_match_on_every_shock_day(real_panel: pd.DataFrame
     assert len(shocks) >= 10 and near  # the real history has both
     for j in shocks + near:
         assert shock.reason[j] == history.snapshot(j).component("day_shock").reason
+
+
+def test_levels_by_searchsorted_are_level_for_on_and_between_the_floors() -> None:
+    """A score on a floor is in the level above it; no score is no level."""
+    raw = np.array([0.0, 24.999, 25.0, 49.99, 50.0, 74.9, 75.0, 100.0, -1.0, np.nan])
+    score = [None if math.isnan(x) else float(x) for x in raw]
+    expected = [None if s is None else level_for(s).label for s in score]
+    assert _levels(raw, score) == expected
+    assert expected[2] == "elevated" and expected[6] == "severe" and expected[-1] is None
