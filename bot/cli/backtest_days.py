@@ -18,15 +18,29 @@ from json.encoder import encode_basestring_ascii
 from bot.cli.json_out import EncodedItems
 from signals.explain_columns import DayColumns
 
+_NOT_JSON = frozenset({"nan", "inf", "-inf"})
+
 
 def _numbers(values: Sequence[float | None]) -> list[str]:
-    """JSON numbers (``null`` for None), as ``json.dumps`` writes them; NaN/inf refused."""
-    present = [x for x in values if x is not None]
-    if not all(map(math.isfinite, present)):
+    """JSON numbers (``null`` for None), as ``json.dumps`` writes them; NaN/inf refused.
+
+    Each distinct value is written once: a component's weight takes a handful of
+    values over fifty years and its score a few thousand, so most of the
+    ~16,000 ``repr`` calls per column would repeat one. ``-0.0`` equals ``0.0``
+    as a key but is written differently, so a column holding it is written in full.
+    """
+    table = dict.fromkeys(set(values), "")
+    if 0.0 in table and any(math.copysign(1.0, v) < 0 for v in values if v == 0.0):
+        table = {}  # -0.0 and 0.0 would share one text
+    if table:
+        for v in table:
+            table[v] = "null" if v is None else repr(v)
+        texts = list(map(table.__getitem__, values))
+    else:
+        texts = ["null" if v is None else repr(v) for v in values]
+    if not _NOT_JSON.isdisjoint(table.values() if table else texts):
         raise ValueError("out of range float in backtest output")
-    if len(present) == len(values):
-        return list(map(float.__repr__, present))
-    return ["null" if x is None else float.__repr__(x) for x in values]
+    return texts
 
 
 def encode_days(cols: DayColumns) -> EncodedItems:

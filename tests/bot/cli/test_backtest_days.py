@@ -12,7 +12,7 @@ from bot.cli.backtest_days import encode_days
 from bot.cli.json_out import write_json
 from bot.history.loader import load_history_panel
 from signals.engine import score_history
-from signals.explain_columns import DayColumns, day_columns
+from signals.explain_columns import ComponentColumns, DayColumns, day_columns
 
 
 def _as_dicts(cols: DayColumns) -> list[dict[str, object]]:
@@ -62,3 +62,41 @@ def test_empty_days_are_an_empty_list() -> None:
     out = io.StringIO()
     write_json(out, {"days": encode_days(DayColumns([], [], [], ())), "alerts": []})
     assert json.loads(out.getvalue()) == {"days": [], "alerts": []}
+
+
+def test_nan_and_infinity_are_refused_as_json_dumps_refuses_them() -> None:
+    """``allow_nan=False``: a NaN or infinite score or weight never reaches the file."""
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        comp = ComponentColumns("yen_squeeze", [1.0, None], [0.5, bad], [False, False], ["a", "b"])
+        cols = DayColumns(["2024-08-05", "2024-08-06"], [1.0, None], ["low", None], (comp,))
+        with pytest.raises(ValueError, match="out of range float") as info:
+            encode_days(cols)
+        assert "out of range float" in str(info.value)
+        with pytest.raises(ValueError) as dumps_info:
+            json.dumps(bad, allow_nan=False)
+        assert "Out of range float" in str(dumps_info.value)
+    fine = ComponentColumns("yen_squeeze", [1.0, None], [0.5, 0.0], [False, True], ["a", "b"])
+    ok = DayColumns(["2024-08-05", "2024-08-06"], [1.0, None], ["low", None], (fine,))
+    assert [json.loads(day)["score"] for day in encode_days(ok).items] == [1.0, None]
+
+
+def test_negative_zero_keeps_its_sign_beside_zero() -> None:
+    """Values are written once per distinct value; -0.0 == 0.0 must not share a text."""
+    comp = ComponentColumns(
+        "yen_squeeze", [0.0, -0.0, None], [0.5, 0.5, 0.0], [False] * 3, ["a", "b", "c"]
+    )
+    cols = DayColumns(["2024-08-05", "2024-08-06", "2024-08-07"], [-0.0, 0.0, None],
+                      ["low", "low", None], (comp,))  # fmt: skip
+    expected = [
+        {
+            "date": cols.dates[j],
+            "score": cols.score[j],
+            "level": cols.level[j],
+            "components": {"yen_squeeze": {"score": comp.score[j], "weight": comp.weight[j],
+                                           "stale": False, "reason": comp.reason[j]}},
+        }
+        for j in range(3)
+    ]  # fmt: skip
+    text = "[" + ", ".join(encode_days(cols).items) + "]"
+    assert text == json.dumps(expected, allow_nan=False)
+    assert '"score": -0.0' in text and '"score": 0.0' in text
