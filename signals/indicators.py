@@ -34,6 +34,8 @@ _SIGMA_FLOOR_BP = 0.5
 _SIGMA_FLOOR_PCT = 0.05
 
 
+_BLOCK_VALUES = 1 << 18  # values per block of windows in rolling_std (2 MB of float64)
+
 SAME_DAY = ("z_1d",)
 """Indicators that describe the move of the value's own market date only: they are
 used on that date and never carried to a later one (a Friday shock is not Saturday's)."""
@@ -71,9 +73,17 @@ def rolling_std(x: FloatArray, window: int, last: int | None = None) -> FloatArr
     if n < window:
         return np.full(n, np.nan)
     rows = sliding_window_view(x if last is None else x[-(window + last - 1) :], window)
-    mean = window_sum(rows) / window
-    dev = rows - mean[:, None]
-    std = np.sqrt(window_sum(dev * dev) / (window - 1))
+    # A block of windows at a time: fifty years of 250-day windows are 4M values,
+    # and the temporaries of whole-array passes (deviations, squares, each pairwise
+    # level) would not stay in cache. Each window's arithmetic is the same, so the
+    # result is too (bit for bit).
+    block = max(1, _BLOCK_VALUES // window)
+    std = np.empty(rows.shape[0])
+    for lo in range(0, rows.shape[0], block):
+        part = rows[lo : lo + block]
+        mean = window_sum(part) / window
+        dev = part - mean[:, None]
+        std[lo : lo + block] = np.sqrt(window_sum(dev * dev) / (window - 1))
     return _pad_front(std, n)
 
 

@@ -82,3 +82,20 @@ def test_negative_yields_are_ordinary_values(real_panel: pd.DataFrame) -> None:
     assert (jgb < 0).any()
     ind = compute_indicators("jgb.10y", jgb.to_numpy(), Windows())
     assert np.isfinite(ind["chg_5d_bp"][5:]).all()
+
+
+def test_rolling_std_in_blocks_is_bit_for_bit_the_whole_pass(real_panel: pd.DataFrame) -> None:
+    """``rolling_std`` works a block of windows at a time; every block size, the last
+    block short or not, gives the same bits as one pass over every window."""
+    x = real_panel["usdjpy"].dropna().to_numpy()
+    rows = np.lib.stride_tricks.sliding_window_view(x, 250)
+    mean = window_sum(rows) / 250
+    dev = rows - mean[:, None]
+    whole = np.sqrt(window_sum(dev * dev) / 249)
+    assert x.size > 10_000
+    for values in (250, 250 * 7, 1 << 18, 1 << 30):  # one window per block ... one block
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("signals.indicators._BLOCK_VALUES", values)
+            blocked = rolling_std(x, 250)
+        assert np.array_equal(blocked[249:], whole) and np.isnan(blocked[:249]).all()
+        assert np.array_equal(rolling_std(x, 250, last=3)[-3:], whole[-3:])
