@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import repeat
 from json.encoder import encode_basestring_ascii
 
 from bot.cli.json_out import EncodedItems
@@ -30,7 +31,7 @@ def _numbers(values: Sequence[float | None]) -> list[str]:
     as a key but is written differently, so a column holding it is written in full.
     """
     table = dict.fromkeys(set(values), "")
-    if 0.0 in table and any(math.copysign(1.0, v) < 0 for v in values if v == 0.0):
+    if 0.0 in table and -1.0 in map(math.copysign, repeat(1.0), [v for v in values if v == 0.0]):
         table = {}  # -0.0 and 0.0 would share one text
     if table:
         for v in table:
