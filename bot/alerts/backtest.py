@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -33,8 +32,8 @@ from bot.alerts.policy import AlertPolicy
 from bot.alerts.stages import Memory, Reading
 from signals.backtest import BacktestResult, indicator_array, rule_instant
 from signals.components import component_specs
-from signals.engine import ScoredHistory
 from signals.explain_columns import DayColumns
+from signals.levels import level_for
 from signals.rules import Phase, Rule, RuleState
 from signals.snapshot import ComponentScore
 
@@ -117,6 +116,8 @@ class _Columns:
     def __init__(self, result: BacktestResult, rules: Sequence[Rule]) -> None:
         history, lo = result.history, result.first
         n = len(history)
+        # the days as ``ScoredHistory.date`` gives them, made at once
+        self.dates: list[dt.date] = history.dates.astype("datetime64[D]").tolist()
         self.arrays: dict[str, np.ndarray] = {}
         self.lists: dict[str, list[float]] = {}
         self.last_seen: dict[str, np.ndarray] = {}  # index of the last non-NaN day <= i, or -1
@@ -182,33 +183,35 @@ def walk_policy(
         i = nxt
         if i > last_fed + 1:
             _catch_up(policy, cols, rules, i - 1)
-        reading = _reading(history, cols, scores, i, explain)
-        out.extend(policy.evaluate_reading(reading, _now(history, i)).events)
+        reading = _reading(cols, scores, i, explain)
+        out.extend(policy.evaluate_reading(reading, _now(cols, i)).events)
         last_fed, k = i, i + 1
     if end - 1 > last_fed:
         _catch_up(policy, cols, rules, end - 1)
     return tuple(out), policy.memory
 
 
-def _now(history: ScoredHistory, i: int) -> dt.datetime:
-    return rule_instant(history.date(i))
+def _now(cols: _Columns, i: int) -> dt.datetime:
+    return rule_instant(cols.dates[i])
 
 
-def _reading(
-    history: ScoredHistory, cols: _Columns, scores: list[float], i: int, components: Explain
-) -> Reading:
+def _reading(cols: _Columns, scores: list[float], i: int, components: Explain) -> Reading:
+    """Day ``i`` as the live policy reads it: ``ScoredHistory.date``/``level`` of the
+    day, from lists made once (a ``pd.Timestamp`` per call costs more than the day)."""
     values = {k: v[i] for k, v in cols.lists.items() if v[i] == v[i]}  # NaN is no reading
     score = scores[i]
     present = score == score
+    made: list[Sequence[ComponentScore]] = []
 
-    @functools.cache  # several events of one day share one snapshot
     def explain() -> Sequence[ComponentScore]:
-        return components(i)
+        if not made:  # several events of one day share one set of components
+            made.append(components(i))
+        return made[0]
 
     return Reading(
-        as_of=history.date(i),
+        as_of=cols.dates[i],
         score=float(score) if present else None,
-        score_level=history.level(i) if present else None,
+        score_level=level_for(score) if present else None,
         values=values,
         explain=explain,
     )
