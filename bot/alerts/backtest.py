@@ -64,8 +64,8 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
     The score, weight, stale flag and reason are the ones its Snapshot has
     (``tests/signals/test_explain_columns.py`` holds the columns to that);
     ``values`` are the same fresh inputs. What a driver does not read (the
-    data date, the reason code) is left empty: these components only choose
-    an event's driver.
+    data date, the reason code, the values of a component without a score)
+    is left empty: these components only choose an event's driver.
     """
     h, lo = result.history, result.first
     specs = {spec.name: spec for spec in component_specs(h.config)}
@@ -100,7 +100,10 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
                     base_weight=base_weight,
                     available=score is not None,
                     stale=c.stale[j],
-                    values={k: v for k, col in inputs if (v := col[i]) == v},  # NaN: no value
+                    # NaN is no value; a dropped component is never a driver
+                    values={k: v for k, col in inputs if (v := col[i]) == v}
+                    if score is not None
+                    else {},
                     data_date=None,
                     reason=c.reason[j],
                 )
