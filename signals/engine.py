@@ -20,6 +20,7 @@ from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.explain import build_snapshot
 from signals.indicators import SAME_DAY, compute_indicators, indicator_key
 from signals.levels import Level, level_for
+from signals.ops import ARRAY, Num, Ops
 from signals.snapshot import Snapshot
 
 FloatArray = np.ndarray
@@ -27,11 +28,13 @@ SPREAD = "spread.us_jp_10y"
 
 
 def evaluate(
-    inputs: Mapping[str, FloatArray], cfg: EngineConfig, n: int
-) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
-    """Component scores, composite score and effective weights for ``n`` aligned dates."""
-    scores = {spec.name: spec.score(inputs, cfg, n) for spec in component_specs(cfg)}
-    score, weights = composite(scores, cfg, n, two_markets_stressed(inputs, cfg, n))
+    inputs: Mapping[str, Num], cfg: EngineConfig, n: int, ops: Ops = ARRAY
+) -> tuple[dict[str, Num], Num, dict[str, Num]]:
+    """Component scores, composite score and effective weights for ``n`` aligned
+    dates (columns, ``ARRAY``) or for one date (floats, ``SCALAR``)."""
+    scores = {spec.name: spec.score(inputs, cfg, n, ops) for spec in component_specs(cfg)}
+    severe = two_markets_stressed(inputs, cfg, n, ops)
+    score, weights = composite(scores, cfg, n, severe, ops)
     return scores, score, weights
 
 

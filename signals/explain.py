@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -13,16 +14,15 @@ from signals.components import (
     comovement_parts,
     component_specs,
     still_moving,
-    strongest_joint,
-    strongest_shock,
-    strongest_stressed,
 )
 from signals.config import EngineConfig
 from signals.levels import level_for
+from signals.ops import SCALAR, Column
 from signals.reasons import Reason, reason_for
+from signals.shock_facts import RowView, ShockFacts, shock_facts
 from signals.snapshot import ComponentScore, Snapshot
 
-FloatArray = np.ndarray
+FloatArray = Column  # a column (the backtest) or a one-row sequence (the live path)
 
 _TENOR_LABEL = {"jgb.10y": "10y", "jgb.20y": "20y", "jgb.30y": "30y", "jgb.40y": "40y"}
 _SHOCK_LABEL = {
@@ -33,9 +33,12 @@ _SHOCK_LABEL = {
 }
 
 
-def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> str:
+def _shock_text(
+    inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig, facts: ShockFacts | None = None
+) -> str:
     """The market closest to (or past) a one-day shock today, in words."""
-    two = strongest_stressed(inputs, i, cfg)
+    facts = facts or shock_facts(inputs, i, cfg)
+    two = facts.stressed
     if two is not None and two[1] >= 1.0:
         rule, _, stressed = two
         return (
@@ -43,8 +46,7 @@ def _shock_text(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> 
             f"at {stressed:.0f}: two markets under heavy stress at once, "
             f"score held at {cfg.severe_floor:.0f}+"
         )
-    best, best_s = strongest_shock(inputs, i, cfg)
-    joint = strongest_joint(inputs, i, cfg)
+    best, best_s, joint = facts.best, facts.best_s, facts.joint
     if joint is not None and joint[2] >= 1.0 and best_s < 1.0:
         lead, confirm, _ = joint
         return (
@@ -72,7 +74,7 @@ def _day_move(inputs: Mapping[str, FloatArray], i: int, series: str) -> str:
 
 def _drawdown_text(dd: float, chg: float | None, full_at: float) -> str:
     text = f", {abs(dd):.1f}% below its 30-day high"
-    share = float(still_moving(np.array([chg if chg is not None else np.nan]), full_at)[0])
+    share = float(still_moving(chg if chg is not None else math.nan, full_at, SCALAR))
     if not math.isnan(share) and share < 1.0:
         text += (
             " (no longer falling: drawdown not counted)"
@@ -132,7 +134,11 @@ def _superlong_driver(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfi
 
 
 def _reason(
-    spec: ComponentSpec, inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig
+    spec: ComponentSpec,
+    inputs: Mapping[str, FloatArray],
+    i: int,
+    cfg: EngineConfig,
+    facts: ShockFacts | None = None,
 ) -> str:
     def v(key: str) -> float | None:
         return _val(inputs, key, i)
@@ -163,10 +169,9 @@ def _reason(
             text += f", at ${lvl:,.0f}"
         return text
     if spec.name == "day_shock":
-        return _shock_text(inputs, i, cfg)
+        return _shock_text(inputs, i, cfg, facts)
     # comovement
-    needed = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
-    parts = [float(p[0]) for p in comovement_parts(needed, cfg, 1)]
+    parts = [float(p) for p in comovement_parts(RowView(inputs, i), cfg, 1, SCALAR)]
     names = ("yen up", "BTC down", "JGB yields moving")
     moving = [
         f"{n} ({p:.0%} of full)"
@@ -190,21 +195,29 @@ def _group_by_series(
     inputs: Mapping[str, FloatArray], i: int, series: Sequence[str]
 ) -> dict[str, dict[str, float]]:
     """``{"btc": {"btc": 53991.5, "btc.chg_5d_pct": -12.1, ...}}``, fresh values only."""
-    known = set(series)
+    heads = _heads(tuple(series))
     out: dict[str, dict[str, float]] = {}
     for key, arr in inputs.items():
         value = float(arr[i])
         if math.isnan(value):
             continue
-        head = key if key in known else key.rsplit(".", 1)[0]
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = key if key in series else key.rsplit(".", 1)[0]
         out.setdefault(head, {})[key] = value
     return out
 
 
+@cache
+def _heads(series: tuple[str, ...]) -> dict[str, str]:
+    """Indicator key -> its series (``btc.chg_5d_pct`` -> ``btc``), filled as keys are met."""
+    return {}
+
+
 def _unavailable_code(
     spec: ComponentSpec,
-    data_dates: Mapping[str, np.ndarray],
-    stale: Mapping[str, np.ndarray],
+    data_dates: Mapping[str, Column],
+    stale: Mapping[str, Column],
     i: int,
     as_of: dt.date,
 ) -> Reason:
@@ -219,8 +232,8 @@ def _unavailable_code(
 
 def _unavailable_reason(
     spec: ComponentSpec,
-    data_dates: Mapping[str, np.ndarray],
-    stale: Mapping[str, np.ndarray],
+    data_dates: Mapping[str, Column],
+    stale: Mapping[str, Column],
     i: int,
     as_of: dt.date,
 ) -> str:
@@ -241,25 +254,27 @@ def build_snapshot(
     components: Mapping[str, FloatArray],
     weights: Mapping[str, FloatArray],
     score: FloatArray,
-    data_dates: Mapping[str, np.ndarray],
-    stale: Mapping[str, np.ndarray],
+    data_dates: Mapping[str, Column],
+    stale: Mapping[str, Column],
     cfg: EngineConfig,
+    by_series: Mapping[str, dict[str, float]] | None = None,
 ) -> Snapshot:
+    """Row ``i`` as a Snapshot. ``by_series``: the row's fresh values grouped as
+    :func:`_group_by_series` does, when the caller (the live path) has them."""
     comps: list[ComponentScore] = []
     indicators: dict[str, float] = {}
-    by_series = _group_by_series(inputs, i, cfg.scored_series)
+    if by_series is None:
+        by_series = _group_by_series(inputs, i, cfg.scored_series)
+    seen = {s: _as_date(d[i]) for s, d in data_dates.items() if not np.isnat(d[i])}
     for spec in component_specs(cfg):
         raw = float(components[spec.name][i])
         available = not math.isnan(raw)
-        dates = [
-            _as_date(data_dates[s][i])
-            for s in spec.series
-            if s in data_dates and not np.isnat(data_dates[s][i])
-        ]
+        dates = [seen[s] for s in spec.series if s in seen]
         is_stale = any(bool(stale[s][i]) for s in spec.series if s in stale)
         driver = _superlong_driver(inputs, i, cfg) if spec.name == "jgb_superlong" else ""
+        facts = shock_facts(inputs, i, cfg) if spec.name == "day_shock" and available else None
         code = (
-            reason_for(spec.name, inputs, i, cfg, driver)
+            reason_for(spec.name, inputs, i, cfg, driver, facts)
             if available
             else _unavailable_code(spec, data_dates, stale, i, as_of)
         )
@@ -274,7 +289,7 @@ def build_snapshot(
                 stale=is_stale,
                 values=_values(spec, by_series),
                 data_date=max(dates) if dates else None,
-                reason=_reason(spec, inputs, i, cfg)
+                reason=_reason(spec, inputs, i, cfg, facts)
                 if available
                 else _unavailable_reason(spec, data_dates, stale, i, as_of),
                 reason_code=code.code,

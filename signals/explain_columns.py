@@ -254,7 +254,7 @@ def _comovement_reasons(r: _Range, cfg: EngineConfig, skip: list[bool]) -> list[
 def _strongest_shocks(r: _Range, cfg: EngineConfig) -> tuple[list[int], list[float]]:
     """Per day, the index of the shock rule closest to (or past) a shock, and its strength.
 
-    :func:`signals.components.strongest_shock` over whole columns: the same
+    :func:`signals.shock_facts.strongest_shock` over whole columns: the same
     arithmetic per rule, the first rule winning a tie; -1 where no rule has data.
     """
     best = np.full(r.n, -1)

@@ -2,13 +2,16 @@
 
 It keeps only ``Windows.lookback`` observations per series and recomputes that
 series' indicators with the very functions the backtest uses, then scores the
-date with the same ``evaluate`` on length-1 arrays, so live and backtest agree
-exactly (a hypothesis test checks it on random slices of real history).
+date with the same ``evaluate`` in scalar operations (``signals.ops.SCALAR``:
+the same IEEE arithmetic as the backtest's columns, without numpy's per-call
+cost on one value), so live and backtest agree exactly (a hypothesis test
+checks it on random slices of real history).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from signals.config import DEFAULT_CONFIG, EngineConfig
 from signals.engine import SPREAD, evaluate
 from signals.explain import build_snapshot
 from signals.indicators import SAME_DAY, compute_indicators, indicator_key
+from signals.ops import SCALAR
 from signals.snapshot import Snapshot
 
 
@@ -30,8 +34,9 @@ class OutOfOrderError(ValueError):
 class _SeriesState:
     dates: deque[dt.date]
     values: deque[float]
-    latest: dict[str, np.ndarray] = field(default_factory=dict)  # length-1 arrays, ready to score
+    latest: dict[str, float] = field(default_factory=dict)  # today's indicators, ready to score
     same_day: frozenset[str] = frozenset()  # keys of ``latest`` valid on the value's own date only
+    data_date: tuple[np.datetime64, ...] = ()  # the newest date, as a one-row column
 
 
 class IncrementalEngine:
@@ -69,10 +74,9 @@ class IncrementalEngine:
         arrays = compute_indicators(
             series, np.fromiter(st.values, float, len(st.values)), self.config.windows, last=1
         )
-        st.latest = {
-            indicator_key(series, suffix): arr[-1:].copy() for suffix, arr in arrays.items()
-        }
+        st.latest = {indicator_key(series, sfx): float(arr[-1]) for sfx, arr in arrays.items()}
         st.same_day = frozenset(indicator_key(series, suffix) for suffix in SAME_DAY)
+        st.data_date = (np.datetime64(date, "D"),)
         if series in ("jgb.10y", "ust.10y"):
             self._derive_spread(date)
 
@@ -97,30 +101,35 @@ class IncrementalEngine:
 
     def _build(self, as_of: dt.date) -> Snapshot:
         cfg = self.config
-        missing = np.array([np.nan])
-        inputs: dict[str, np.ndarray] = {}
-        data_dates: dict[str, np.ndarray] = {}
-        stale: dict[str, np.ndarray] = {}
+        inputs: dict[str, float] = {}
+        data_dates: dict[str, tuple[np.datetime64, ...]] = {}
+        stale: dict[str, tuple[bool, ...]] = {}
+        by_series: dict[str, dict[str, float]] = {}  # fresh values, as build_snapshot groups them
         for series, st in self._state.items():
             if not st.dates:
                 continue
-            last = st.dates[-1]
-            age = (as_of - last).days
+            age = (as_of - st.dates[-1]).days
             fresh = 0 <= age <= cfg.max_age(series)
-            data_dates[series] = np.array([np.datetime64(last, "D")])
-            stale[series] = np.array([not fresh])
+            data_dates[series] = st.data_date
+            stale[series] = (not fresh,)
+            group: dict[str, float] = {}
             for key, value in st.latest.items():
                 usable = age == 0 if key in st.same_day else fresh
-                inputs[key] = value if usable else missing
-        components, score, weights = evaluate(inputs, cfg, 1)
+                inputs[key] = value if usable else math.nan
+                if usable and value == value:  # not NaN
+                    group[key] = value
+            if group:
+                by_series[series] = group
+        components, score, weights = evaluate(inputs, cfg, 1, SCALAR)
         return build_snapshot(
             as_of=as_of,
             i=0,
-            inputs=inputs,
-            components=components,
-            weights=weights,
-            score=score,
+            inputs={k: (v,) for k, v in inputs.items()},
+            components={k: (v,) for k, v in components.items()},
+            weights={k: (v,) for k, v in weights.items()},
+            score=(score,),
             data_dates=data_dates,
             stale=stale,
             cfg=cfg,
+            by_series=by_series,
         )

@@ -47,11 +47,19 @@ def window_sum(rows: FloatArray) -> FloatArray:
     numpy's own reductions may change their order with the array's shape; this
     one performs the same additions for a row whether it is alone or one of
     thousands, so results are reproducible across the two engine paths.
+
+    Each level adds neighbours pairwise; an odd element at the end of a level
+    is added to 0.0. Padding the row with zeros to a power of two once gives
+    exactly those additions (``x + 0.0`` is ``x``; the extra zeros only meet
+    each other), without a copy per level.
     """
+    width = rows.shape[1]
+    full = 1 << max(width - 1, 0).bit_length()
     v = rows
+    if full != width:
+        v = np.zeros((rows.shape[0], full))
+        v[:, :width] = rows
     while v.shape[1] > 1:
-        if v.shape[1] % 2:
-            v = np.concatenate([v, np.zeros((v.shape[0], 1))], axis=1)
         v = v[:, 0::2] + v[:, 1::2]
     return v[:, 0]
 
@@ -63,6 +71,18 @@ def _pad_front(values: FloatArray, length: int) -> FloatArray:
     return out
 
 
+def _windows(x: FloatArray, window: int, last: int | None) -> FloatArray:
+    """The trailing windows of ``x`` as rows: every one, or the final ``last``.
+
+    The live path wants one or two; slicing them is far cheaper than a sliding view.
+    """
+    if last == 1:
+        return x[None, -window:]
+    if last == 2 and x.size > window:
+        return np.array((x[-window - 1 : -1], x[-window:]))
+    return sliding_window_view(x if last is None else x[-(window + last - 1) :], window)
+
+
 def rolling_std(x: FloatArray, window: int, last: int | None = None) -> FloatArray:
     """Sample standard deviation over the trailing ``window`` values (NaN before).
 
@@ -72,11 +92,11 @@ def rolling_std(x: FloatArray, window: int, last: int | None = None) -> FloatArr
     n = x.size
     if n < window:
         return np.full(n, np.nan)
-    rows = sliding_window_view(x if last is None else x[-(window + last - 1) :], window)
+    rows = _windows(x, window, last)
     # A block of windows at a time: fifty years of 250-day windows are 4M values,
-    # and the temporaries of whole-array passes (deviations, squares, each pairwise
-    # level) would not stay in cache. Each window's arithmetic is the same, so the
-    # result is too (bit for bit).
+    # and the temporaries of whole-array passes (the padded copy, deviations,
+    # squares, each pairwise level) would not stay in cache. Each window's
+    # arithmetic is the same, so the result is too (bit for bit).
     block = max(1, _BLOCK_VALUES // window)
     std = np.empty(rows.shape[0])
     for lo in range(0, rows.shape[0], block):
@@ -90,8 +110,7 @@ def rolling_std(x: FloatArray, window: int, last: int | None = None) -> FloatArr
 def rolling_max(x: FloatArray, window: int, last: int | None = None) -> FloatArray:
     if x.size < window:
         return np.full(x.size, np.nan)
-    tail = x if last is None else x[-(window + last - 1) :]
-    return _pad_front(sliding_window_view(tail, window).max(axis=1), x.size)
+    return _pad_front(_windows(x, window, last).max(axis=1), x.size)
 
 
 def change(x: FloatArray, n: int, in_bp: bool) -> FloatArray:
@@ -115,9 +134,10 @@ def compute_indicators(
     """
     in_bp = is_yield(series)
     out: dict[str, FloatArray] = {"": x}
+    changes = {n: change(x, n, in_bp) for n in {*windows.change, 1, windows.zscore_horizon}}
     for n in windows.change:
-        out[change_suffix(series, n)] = change(x, n, in_bp)
-    daily = change(x, 1, in_bp)
+        out[change_suffix(series, n)] = changes[n]
+    daily = changes[1]
     out[f"vol_{windows.vol}d"] = _pad_front(rolling_std(daily[1:], windows.vol, last), x.size)
     # the last ``last + 1`` windows: today's σ for z_5d, yesterday's for z_1d
     sigma = _pad_front(
@@ -127,7 +147,7 @@ def compute_indicators(
     horizon = windows.zscore_horizon
     scaled = np.fmax(sigma, floor) * math.sqrt(horizon)
     scaled[np.isnan(sigma)] = np.nan
-    out[f"z_{horizon}d"] = change(x, horizon, in_bp) / scaled
+    out[f"z_{horizon}d"] = changes[horizon] / scaled
     # One-day surprise: today's change in σ of the 250 daily changes BEFORE today,
     # so that the shock does not widen its own yardstick.
     sigma_prev = np.full(x.size, np.nan)

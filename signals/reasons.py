@@ -31,19 +31,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from signals.components import (
     comovement_parts,
     still_moving,
-    strongest_joint,
-    strongest_shock,
-    strongest_stressed,
 )
 from signals.config import EngineConfig, ShockRule
 from signals.indicators import change_suffix
+from signals.ops import SCALAR, Column
+from signals.shock_facts import RowView, ShockFacts, shock_facts
 
-FloatArray = np.ndarray
+FloatArray = Column  # a column (the backtest) or a one-row sequence (the live path)
 Param = float | str
 
 
@@ -76,9 +73,11 @@ def _joint_reason(
     return Reason("shock", params)
 
 
-def _stressed_reason(inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig) -> Reason | None:
+def _stressed_reason(
+    inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig, facts: ShockFacts
+) -> Reason | None:
     """Two markets under heavy stress at once: the move's facts and the stressed component's."""
-    found = strongest_stressed(inputs, i, cfg)
+    found = facts.stressed
     if found is None or found[1] < 1.0:
         return None
     rule, _, stressed = found
@@ -95,13 +94,19 @@ def _counted(inputs: Mapping[str, FloatArray], i: int, key: str, full_at: float)
     arr = inputs.get(key)
     if arr is None or math.isnan(float(arr[i])):
         return None
-    return float(still_moving(arr[i : i + 1], full_at)[0])
+    return float(still_moving(float(arr[i]), full_at, SCALAR))
 
 
 def reason_for(
-    name: str, inputs: Mapping[str, FloatArray], i: int, cfg: EngineConfig, driver: str = ""
+    name: str,
+    inputs: Mapping[str, FloatArray],
+    i: int,
+    cfg: EngineConfig,
+    driver: str = "",
+    facts: ShockFacts | None = None,
 ) -> Reason:
-    """The structured reason of an available component ``name`` on row ``i``."""
+    """The structured reason of an available component ``name`` on row ``i``
+    (``facts``: the day's shock findings, when the caller has them already)."""
     if name in ("jgb_superlong", "jgb_10y"):
         series = driver or "jgb.10y"
         keys = {"chg_5d_bp": f"{series}.chg_5d_bp", "z_5d": f"{series}.z_5d", "level": series}
@@ -124,21 +129,21 @@ def reason_for(
             p["drawdown_counted"] = c
         return Reason("btc_liquidation", p)
     if name == "day_shock":
-        if (two := _stressed_reason(inputs, i, cfg)) is not None:
+        facts = facts or shock_facts(inputs, i, cfg)
+        if (two := _stressed_reason(inputs, i, cfg, facts)) is not None:
             return two
-        best, best_s = strongest_shock(inputs, i, cfg)
+        best, best_s = facts.best, facts.best_s
         if best is None or best_s <= 0:
             return Reason("no_shock")
         keys = {"chg_1d": f"{best.series}.{change_suffix(best.series, 1)}",
                 "z_1d": f"{best.series}.z_1d"}  # fmt: skip
         params: dict[str, Param] = {"series": best.series, **_params(inputs, i, keys)}
         params |= {"sigmas": best.sigmas, "floor": best.floor, "floor_score": cfg.shock_floor}
-        joint = strongest_joint(inputs, i, cfg)
+        joint = facts.joint
         if joint is not None and joint[2] >= 1.0 and best_s < 1.0:
             return _joint_reason(inputs, i, cfg, joint[0].lead, joint[1])
         return Reason("shock" if best_s >= 1.0 else "shock_approach", params)
-    row = {k: a[i : i + 1] for k, a in inputs.items() if k.endswith(("chg_5d_bp", "chg_5d_pct"))}
-    parts = [float(p[0]) for p in comovement_parts(row, cfg, 1)]
+    parts = [float(p) for p in comovement_parts(RowView(inputs, i), cfg, 1, SCALAR)]
     co = {k: v for k, v in zip(("yen", "btc", "jgb"), parts, strict=True) if not math.isnan(v)}
     moving = float(sum(v > 0 for v in co.values()))
     return Reason("comovement", {**co, "moving": moving})

@@ -38,6 +38,8 @@ def _check_slice(panel: pd.DataFrame) -> int:
         assert snap.level == history.level(i), f"level differs on {day}"
         for comp in snap.components:
             assert _same(comp.score, history.components[comp.name][i]), f"{comp.name} on {day}"
+        # all of it: weights, values, data dates, reasons in words and as codes
+        assert snap == history.snapshot(i), f"snapshot differs on {day}"
         for t in live_book.evaluate(dict(snap.indicators), rule_instant(day)):
             live_transitions.append((i, t))
     assert [(i, t.rule.name, t.kind) for i, t in live_transitions] == [
