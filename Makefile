@@ -31,6 +31,9 @@ $(BIN)/carrywatch: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@# an editable install leaves our own modules uncompiled (pip compiles the rest);
+	@# with PYTHONDONTWRITEBYTECODE set, every command would compile them again
+	$(BIN)/python -m compileall -q bot signals
 	@touch $@
 
 venv: $(BIN)/carrywatch

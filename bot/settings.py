@@ -35,10 +35,10 @@ from bot.settings_check import (
     sqlite_problem,
     unknown_variables,
 )
+from bot.settings_probe import REPEAT_INTERVAL_DEFAULT, config_path
 from signals.durations import parse_duration
 from signals.levels import Level
 
-DEFAULT_CONFIG_FILE = "carrywatch.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+")
@@ -219,7 +219,8 @@ class DispatchSettings(BaseModel):
 
 
 class AlertSettings(BaseModel):
-    repeat_interval: str = "0"  # remind while a rule keeps firing, e.g. "12h"; "0" = never
+    # remind while a rule keeps firing, e.g. "12h"; "0" = never
+    repeat_interval: str = REPEAT_INTERVAL_DEFAULT
     console: bool | None = None  # print alerts to the terminal; default: when no chat is on
     console_min_level: str = "low"
     channel_min_level: str = "low"  # the Telegram broadcast channel gets every alert
@@ -327,10 +328,6 @@ class Settings(BaseSettings):
         )
         # Env wins over the file; secrets may also come from a secrets dir.
         return (init_settings, env_settings, file_secret_settings, toml)
-
-
-def config_path() -> Path:
-    return Path(os.environ.get("CARRYWATCH_CONFIG", DEFAULT_CONFIG_FILE))
 
 
 def load_settings(**overrides: Any) -> Settings:

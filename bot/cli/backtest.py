@@ -19,6 +19,7 @@ from bot.cli.json_out import write_json
 from bot.history.loader import HistoryDirError, load_checked_history
 from bot.quality.history import event_json, event_line
 from bot.rules.load import load_rules
+from bot.settings_probe import REPEAT_INTERVAL_DEFAULT, section_given
 from signals.backtest import BacktestResult, run_backtest
 from signals.durations import parse_duration
 from signals.explain_columns import day_columns
@@ -62,7 +63,12 @@ def alert_json(event: AlertEvent) -> dict[str, Any]:
 
 
 def _repeat_interval() -> dt.timedelta | None:
-    """The live policy's repeat interval, so the backtest reminds when the bot would."""
+    """The live policy's repeat interval, so the backtest reminds when the bot would.
+
+    Through the settings model only when something may set it (bot/settings_probe.py).
+    """
+    if not section_given("alerts"):
+        return parse_duration(REPEAT_INTERVAL_DEFAULT) or None
     from bot.cli.common import settings_or_exit  # not run_cmd: that imports the store
 
     return parse_duration(settings_or_exit().alerts.repeat_interval) or None
