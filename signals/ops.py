@@ -26,6 +26,9 @@ Num = Any
 # What a snapshot reads row ``i`` of: a numpy column, or a one-row tuple (live).
 Column = Any
 
+# The scalar versions test ``x != x`` for NaN (the one value unequal to itself):
+# cheaper than a call to math.isnan on the live path's every operation.
+
 
 def _s_minimum(a: float, b: float) -> float:
     if a != a or b != b:
