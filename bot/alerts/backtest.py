@@ -63,9 +63,10 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
 
     The score, weight, stale flag and reason are the ones its Snapshot has
     (``tests/signals/test_explain_columns.py`` holds the columns to that);
-    ``values`` are the same fresh inputs. What a driver does not read (the
-    data date, the reason code, the values of a component without a score)
-    is left empty: these components only choose an event's driver.
+    ``values`` are the same fresh inputs. What a driver does not read is
+    left out: the data date and the reason code, and the components without
+    a score (``driver_of`` looks only at the available ones, in order): these
+    components only choose an event's driver.
     """
     h, lo = result.history, result.first
     specs = {spec.name: spec for spec in component_specs(h.config)}
@@ -91,6 +92,8 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
         out = []
         for c, label, base_weight, inputs in fixed:
             score = c.score[j]
+            if score is None:
+                continue
             out.append(
                 ComponentScore(
                     name=c.name,
@@ -98,12 +101,9 @@ def columns_explain(result: BacktestResult, days: DayColumns) -> Explain:
                     score=score,
                     weight=c.weight[j],
                     base_weight=base_weight,
-                    available=score is not None,
+                    available=True,
                     stale=c.stale[j],
-                    # NaN is no value; a dropped component is never a driver
-                    values={k: v for k, col in inputs if (v := col[i]) == v}
-                    if score is not None
-                    else {},
+                    values={k: v for k, col in inputs if (v := col[i]) == v},  # NaN: no value
                     data_date=None,
                     reason=c.reason[j],
                 )

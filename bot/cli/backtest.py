@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,6 +77,24 @@ def _repeat_interval() -> dt.timedelta | None:
     return parse_duration(settings_or_exit().alerts.repeat_interval) or None
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for one run (reference counting still frees).
+
+    A full-history run makes about a million short-lived objects (day texts,
+    columns, events) and no cycles worth finding; the collector's passes over
+    them cost ~10 % of ``backtest --json``.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+@collector_paused()
 def backtest(
     history_dir: Annotated[
         Path | None,

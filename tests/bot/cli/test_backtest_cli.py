@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
@@ -87,3 +90,28 @@ def test_errors_are_one_clear_line(tmp_path: Path, monkeypatch) -> None:  # type
     empty = runner.invoke(app, ["backtest", "--history-dir", str(tmp_path)])
     assert empty.exit_code == 2 and "history download" in empty.stderr
     assert "Traceback" not in empty.output
+
+
+def test_the_collector_is_paused_for_the_run_and_back_after(
+    history_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.cli.backtest as command
+
+    seen: list[bool] = []
+    real = command.run_backtest
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(command, "run_backtest", spy)
+    assert gc.isenabled()
+    ok = runner.invoke(
+        app, ["backtest", "--history-dir", str(history_dir), "--start", "2024-07-01"]
+    )
+    assert ok.exit_code == 0 and seen == [False]
+    assert gc.isenabled()
+    bad = runner.invoke(
+        app, ["backtest", "--history-dir", str(history_dir), "--start", "2999-01-01"]
+    )
+    assert bad.exit_code != 0 and gc.isenabled()  # back on after a failed run too
